@@ -1,0 +1,73 @@
+"""csvcheck: get a contacts CSV ready for Exotel's bulk contact upload.
+
+Check a file or a polars frame the way Exotel will, get the upload-ready rows, the rejected
+rows with reasons, and a report of findings with stable codes.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (
+    ConfigError,
+    CsvcheckError,
+    InputError,
+    NotTextError,
+    OutputError,
+    UploadError,
+    UsageError,
+)
+from .phones import normalize_numbers
+from .pipeline import CheckResult, check_bytes, check_file, check_frame
+from .report import (
+    Code,
+    Columns,
+    Example,
+    Finding,
+    InputInfo,
+    Outputs,
+    Part,
+    Report,
+    Severity,
+    Stats,
+)
+from .rules import ListType, Rules
+
+
+def contact_schema(
+    list_type: ListType | str = ListType.STATIC, *, max_variables: int = 5
+) -> object:
+    """The pandera schema of a clean frame (imported on first use: pandera is slow to import)."""
+    from .schema import contact_schema as build
+
+    return build(list_type, max_variables=max_variables)
+
+
+__all__ = [
+    "CheckResult",
+    "Code",
+    "Columns",
+    "ConfigError",
+    "CsvcheckError",
+    "Example",
+    "Finding",
+    "InputError",
+    "InputInfo",
+    "ListType",
+    "NotTextError",
+    "OutputError",
+    "Outputs",
+    "Part",
+    "Report",
+    "Rules",
+    "Severity",
+    "Stats",
+    "UploadError",
+    "UsageError",
+    "__version__",
+    "check_bytes",
+    "check_file",
+    "check_frame",
+    "contact_schema",
+    "normalize_numbers",
+]
