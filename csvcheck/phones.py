@@ -1,79 +1,222 @@
-"""Numbers → E.164 as polars expressions; the only module that imports phonenumbers.
+"""Numbers → E.164 as polars expressions; with its private helpers the only phonenumbers user.
 
 The answer for every value is exactly libphonenumber's: ``parse`` with the default region,
-``is_valid_number``, ``format_number(E164)``. Each distinct value is decided once.
+``is_valid_number``, ``format_number(E164)``. Plain values (ASCII digits with spaces, dashes,
+dots, parentheses and a leading ``+``) are decided by polars expressions built from
+phonenumbers' own metadata (``phonefast``, ``phonemeta``); everything else (letters,
+extensions, Unicode digits, national-prefix transform rules…) goes to phonenumbers itself,
+once per distinct value. The differential tests prove the two paths agree.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
-import phonenumbers
 import polars as pl
+
+from . import phonefast, phonemeta
 
 E164 = "e164"
 ERROR = "error"
-RESULT_DTYPE = pl.Struct({E164: pl.String(), ERROR: pl.String()})
+WARNING = "warning"
+HINT = "hint"
+RESULT_DTYPE = pl.Struct({E164: pl.String(), ERROR: pl.String(), WARNING: pl.String(), HINT: pl.String()})
+
+MISSING = "missing-number"
+EXCEL = "excel-mangled-number"
+INVALID = "invalid-number"
+LETTERS_DROPPED = "number-letters-dropped"
+EXTENSION_DROPPED = "number-extension-dropped"
 
 # Spreadsheet damage: scientific notation (9.19876E+11) or a float tail (919876543210.0).
 # Digits were lost or the text was reinterpreted; libphonenumber would read the digits left.
 EXCEL_MANGLED = re.compile(r"^\s*\+?\d+(?:[.,]\d+)?[eE][+-]?\d+\s*$|^\s*\+?\d+\.0+\s*$")
+# The same on ASCII, for polars; values it misses that EXCEL_MANGLED catches are not plain.
+_EXCEL_ASCII = (
+    r"^[ \t\n\r\f\v]*\+?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+[ \t\n\r\f\v]*$"
+    r"|^[ \t\n\r\f\v]*\+?[0-9]+\.0+[ \t\n\r\f\v]*$"
+)
+_BLANK_ASCII = r"^[ \t]*$"
+# Plain: no letters, extension marks (x # , ; ~), Unicode or second '+'. For these
+# libphonenumber's extraction keeps the digits in order and the '+' if it leads them.
+_PLAIN = r"^[ (]*\+?[0-9 ().\-]*$"
+_LEADING_PLUS = r"^[ (]*\+"
+_MAX_INPUT = 250
+_VALUE = "_value"
+_MISSING = "_missing"
+_EXCEL = "_excel"
+_PLAIN_SHAPE = "_plain_shape"
+_PLAIN_COLUMN = "_plain"
+_START = re.compile(r"[+＋\d]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """libphonenumber's answer for one value."""
+
+    e164: str | None = None
+    """The number in E.164, or None when it is not valid."""
+    error: str | None = None
+    """missing-number, excel-mangled-number or invalid-number."""
+    warning: str | None = None
+    """number-letters-dropped or number-extension-dropped: valid, but a person should look."""
+    hint: str | None = None
+    """For an invalid number: its E.164 form if it is valid with a '+' in front."""
 
 
 def phonenumbers_version() -> str:
     """Version of the metadata that decides validity."""
-    return str(phonenumbers.__version__)
+    return phonemeta.version()
 
 
 def is_supported_region(region: str) -> bool:
     """Whether libphonenumber knows the region code (``IN``, ``US``, …)."""
+    import phonenumbers
+
     return region.upper() in phonenumbers.SUPPORTED_REGIONS
 
 
-@cache
-def _decide(value: str | None, region: str) -> tuple[str | None, str | None]:
-    if value is None or not value.strip():
-        return None, "missing-number"
-    if EXCEL_MANGLED.match(value):
-        return None, "excel-mangled-number"
+def _parse(value: str, region: str) -> tuple[str | None, str | None]:
+    """(E.164 or None, extension or None) straight from phonenumbers."""
+    import phonenumbers
+
     try:
-        parsed = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        return None, "invalid-number"
-    if not phonenumbers.is_valid_number(parsed):
-        return None, "invalid-number"
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+        return None, None
+    if not phonenumbers.is_valid_number(number):
+        return None, None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, number.extension or None
 
 
-def decide_number(value: str | None, region: str = "IN") -> tuple[str | None, str | None]:
-    """(E.164 or None, finding code or None) for one value."""
+def _warning(value: str, extension: str | None) -> str | None:
+    if extension:
+        return EXTENSION_DROPPED
+    start = _START.search(value)
+    tail = value[start.start() :] if start else ""
+    # Three or more letters after the number starts are read as a keypad (vanity) number.
+    vanity = len(_ASCII_LETTER.findall(tail)) >= 3
+    has_letters = any(ch.isalpha() for ch in value)
+    return LETTERS_DROPPED if has_letters and not vanity else None
+
+
+@cache
+def _decide(value: str | None, region: str) -> Decision:
+    if value is None or not value.strip():
+        return Decision(error=MISSING)
+    if EXCEL_MANGLED.match(value):
+        return Decision(error=EXCEL)
+    e164, extension = _parse(value, region)
+    if e164 is None:
+        hint = None if "+" in value or "＋" in value else _parse("+" + value, region)[0]
+        return Decision(error=INVALID, hint=hint)
+    return Decision(e164=e164, warning=_warning(value, extension))
+
+
+def decide_number(value: str | None, region: str = "IN") -> Decision:
+    """libphonenumber's answer for one value, decided by phonenumbers itself."""
     return _decide(value, region.upper())
 
 
-def _normalize_series(values: pl.Series, region: str) -> pl.Series:
-    distinct = values.unique(maintain_order=True)
-    # A Python call per distinct value: libphonenumber is the authority and has no
-    # vectorized form; lists repeat values often, so deciding each once is the saving.
-    decided = [_decide(v, region) for v in distinct.to_list()]
+def _result(rows: pl.DataFrame, e164: pl.Expr, error: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
+    return rows.select(
+        pl.col(phonefast.ROW),
+        e164.cast(pl.String).alias(E164),
+        error.cast(pl.String).alias(ERROR),
+        pl.lit(None, pl.String).alias(WARNING),
+        hint.cast(pl.String).alias(HINT),
+    )
+
+
+def _classified(values: pl.Series) -> pl.DataFrame:
+    value = pl.col(_VALUE)
+    frame = values.to_frame(_VALUE).with_row_index(phonefast.ROW)
+    frame = frame.with_columns(
+        value.str.replace_all(r"[^0-9]", "").alias(phonefast.DIGITS),
+        (value.is_null() | value.str.contains(_BLANK_ASCII)).alias(_MISSING),
+        value.str.contains(_EXCEL_ASCII).fill_null(False).alias(_EXCEL),
+        ((value.str.len_bytes() <= _MAX_INPUT) & value.str.contains(_PLAIN)).alias(_PLAIN_SHAPE),
+        value.str.contains(_LEADING_PLUS).fill_null(False).alias(phonefast.PLUS),
+    )
+    count = pl.col(phonefast.DIGITS).str.len_bytes()
+    plain = (
+        ~pl.col(_MISSING)
+        & ~pl.col(_EXCEL)
+        & pl.col(_PLAIN_SHAPE)
+        & count.is_between(3, phonemeta.MAX_DIGITS)
+    )
+    return frame.with_columns(plain.alias(_PLAIN_COLUMN))
+
+
+def _fast(plain: pl.DataFrame, region: str) -> tuple[pl.DataFrame, pl.Series]:
+    """Results for the plain rows the fast path decides, and the rows it leaves undecided."""
+    row, e164, plus = pl.col(phonefast.ROW), pl.col(phonefast.E164), pl.col(phonefast.PLUS)
+    decided = phonefast.decide(plain.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), region)
+    done = decided.filter(pl.col(phonefast.DECIDED))
+    asked = done.filter(e164.is_null() & ~plus).with_columns(pl.lit(True).alias(phonefast.PLUS))
+    hints = phonefast.decide(asked, region)
+    hinted = hints.filter(pl.col(phonefast.DECIDED))
+    results = pl.concat(
+        [
+            _result(
+                done.filter(e164.is_not_null() | plus),
+                e164,
+                pl.when(e164.is_null()).then(pl.lit(INVALID)),
+                pl.lit(None),
+            ),
+            _result(hinted, pl.lit(None), pl.lit(INVALID), e164),
+        ]
+    )
+    undecided = pl.concat([decided, hints]).filter(~pl.col(phonefast.DECIDED))
+    return results, undecided.select(row).to_series()
+
+
+def _slow(rows: pl.DataFrame, region: str) -> pl.DataFrame:
+    distinct = rows.get_column(_VALUE).unique()
+    # A Python call per distinct value: libphonenumber itself decides what the fast path
+    # cannot; lists repeat values often, so deciding each once is the saving.
+    decisions = [_decide(v, region) for v in distinct.to_list()]
     lookup = pl.DataFrame(
         {
-            "value": distinct,
-            E164: [d[0] for d in decided],
-            ERROR: [d[1] for d in decided],
+            _VALUE: distinct,
+            E164: [d.e164 for d in decisions],
+            ERROR: [d.error for d in decisions],
+            WARNING: [d.warning for d in decisions],
+            HINT: [d.hint for d in decisions],
         },
-        schema={"value": pl.String(), E164: pl.String(), ERROR: pl.String()},
+        schema={_VALUE: pl.String(), E164: pl.String(), ERROR: pl.String(), WARNING: pl.String(), HINT: pl.String()},
     )
-    joined = values.to_frame("value").join(
-        lookup, on="value", how="left", nulls_equal=True, maintain_order="left"
-    )
-    return joined.select(pl.struct(E164, ERROR).alias(values.name)).to_series()
+    joined = rows.select(phonefast.ROW, _VALUE).join(lookup, on=_VALUE, how="left", nulls_equal=True)
+    return joined.select(phonefast.ROW, E164, ERROR, WARNING, HINT)
+
+
+def _normalize_series(values: pl.Series, region: str) -> pl.Series:
+    frame = _classified(values)
+    missing, excel, plain = pl.col(_MISSING), pl.col(_EXCEL), pl.col(_PLAIN_COLUMN)
+    none = pl.lit(None)
+    fast, undecided = _fast(frame.filter(plain), region)
+    slow = frame.filter((~missing & ~excel & ~plain) | pl.col(phonefast.ROW).is_in(undecided))
+    pieces = [
+        _result(frame.filter(missing), none, pl.lit(MISSING), none),
+        _result(frame.filter(excel & ~missing), none, pl.lit(EXCEL), none),
+        fast,
+        _slow(slow, region),
+    ]
+    ordered = pl.concat(pieces).sort(phonefast.ROW)
+    return ordered.select(pl.struct(E164, ERROR, WARNING, HINT).alias(values.name)).to_series()
 
 
 def normalize_numbers(expr: pl.Expr, region: str = "IN") -> pl.Expr:
-    """A struct ``{e164, error}`` per value: E.164 when valid, else a finding code.
+    """A struct ``{e164, error, warning, hint}`` per value, exactly as libphonenumber decides.
 
-    ``error`` is one of ``missing-number``, ``excel-mangled-number``, ``invalid-number``.
+    ``e164`` is set when the number is valid; otherwise ``error`` is ``missing-number``,
+    ``excel-mangled-number`` or ``invalid-number``. ``warning`` marks a valid number a person
+    should still look at (``number-letters-dropped``, ``number-extension-dropped``);
+    ``hint`` is the E.164 form of an invalid number that is valid with a ``+`` in front.
     Usable in any (lazy) frame: ``pl.col("phone").pipe(normalize_numbers, region="IN")``.
     """
     code = region.upper()

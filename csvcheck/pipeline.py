@@ -31,6 +31,8 @@ REASON = "_reason"
 DETAIL = "_detail"
 E164 = "_e164"
 NUMBER_ERROR = "_number_error"
+NUMBER_WARNING = "_number_warning"
+NUMBER_HINT = "_number_hint"
 BLANK = "_blank"
 DUPLICATE_OF = "_duplicate_of"
 
@@ -276,9 +278,14 @@ def _decide_rows(
         number_columns = [
             normalized.struct.field(phones.E164).alias(E164),
             normalized.struct.field(phones.ERROR).alias(NUMBER_ERROR),
+            normalized.struct.field(phones.WARNING).alias(NUMBER_WARNING),
+            normalized.struct.field(phones.HINT).alias(NUMBER_HINT),
         ]
     else:
-        number_columns = [pl.lit(None, pl.String).alias(c) for c in (E164, NUMBER_ERROR)]
+        number_columns = [
+            pl.lit(None, pl.String).alias(c)
+            for c in (E164, NUMBER_ERROR, NUMBER_WARNING, NUMBER_HINT)
+        ]
     rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns)
     ragged = pl.col(FIELDS) != width
     reasons = [pl.lit(str(code)) for code in plan.blocking]
@@ -318,6 +325,15 @@ def _number_detail(number: int | None, region: str) -> pl.Expr:
         .then(pl.lit("the number cell is empty"))
         .when(error == Code.EXCEL_MANGLED_NUMBER)
         .then(pl.format("'{}' was damaged by a spreadsheet: digits are lost", value))
+        .when((error == Code.INVALID_NUMBER) & pl.col(NUMBER_HINT).is_not_null())
+        .then(
+            pl.format(
+                f"'{{}}' is not a valid phone number (default region {region}); "
+                "with a + in front it would be {}: check whether a + was left out",
+                value,
+                pl.col(NUMBER_HINT),
+            )
+        )
         .when(error == Code.INVALID_NUMBER)
         .then(pl.format(f"'{{}}' is not a valid phone number (default region {region})", value))
     )
@@ -375,6 +391,7 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
     others = [(header[i], pl.col(field_name(i))) for i, t in kept if t != NUMBER_COLUMN]
     kept_cells = [(header[i], pl.col(field_name(i))) for i, _ in kept]
     number_is = pl.col(NUMBER_ERROR).fill_null("").eq
+    number_warns = pl.col(NUMBER_WARNING).fill_null("").eq
     email = [(header[i], pl.col(field_name(i))) for i, t in kept if t == "email"]
     number_formula = [] if number is None else [(number_name, number_value, pl.col(E164).is_null())]
     plans: list[tuple[Code, list[tuple[str | None, pl.Expr, pl.Expr]]]] = [
@@ -400,6 +417,10 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
         (
             Code.NUMBER_NORMALIZED,
             [(number_name, clean & (pl.col(E164) != number_value), number_value)],
+        ),
+        *(
+            (code, [(number_name, contact & number_warns(str(code)), number_value)])
+            for code in (Code.NUMBER_LETTERS_DROPPED, Code.NUMBER_EXTENSION_DROPPED)
         ),
         (Code.INVALID_EMAIL, [(c, contact & checks.invalid_email(v), v) for c, v in email]),
         (

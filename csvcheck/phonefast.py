@@ -1,0 +1,230 @@
+"""libphonenumber's parse + is_valid_number + E.164, as polars expressions over digit strings.
+
+Private to ``phones.py``. The input is what ``phones`` has already reduced a plain value to:
+its ASCII digits (3 to ``MAX_DIGITS`` of them) and whether a ``+`` led them. Each step below
+names the phonenumbers function it mirrors. Rows whose metadata needs a national-prefix
+transform rule (Argentina, Brazil, Japan…) are left undecided for phonenumbers itself.
+
+The work is one pass per step over the whole column for the default region, then one
+partition per (metadata region, calling code) actually present, each with a handful of
+regex passes: the patterns are compiled once per call, never per row.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .phonemeta import (
+    MAX_NSN,
+    MIN_NSN,
+    RegionTable,
+    calling_code_pattern,
+    known,
+    main_keys,
+    table,
+)
+from .phonemeta import validating_keys as validating
+
+ROW = "_row"
+DIGITS = "_digits"
+PLUS = "_plus"
+E164 = "e164"
+DECIDED = "_decided"
+_CC = "_cc"
+_NSN = "_nsn"
+_KEY = "_key"
+_BAD = "_bad"
+_DIRECT = "_direct"
+_PREFIX = "_prefix"
+_REST = "_rest"
+_STRIPPED = "_stripped"
+_PLUS_CODE = "_plus_code"
+_AFTER_IDD = "_after_idd"
+_IDD = "_idd"
+_IDD_CODE = "_idd_code"
+_OWN_REST = "_own_rest"
+_BY_IDD = "_by_idd"
+_BY_OWN = "_by_own"
+_NATIONAL = "_national"
+
+
+def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
+    return pl.lit(False) if pattern is None else value.str.contains(pattern)
+
+
+def _in_lengths(value: pl.Expr, lengths: tuple[int, ...] | frozenset[int] | None) -> pl.Expr:
+    return pl.lit(True) if lengths is None else value.str.len_chars().is_in(list(lengths))
+
+
+def _strip_national_prefix(frame: pl.DataFrame, column: str, region: RegionTable) -> pl.DataFrame:
+    """_maybe_strip_national_prefix_carrier_code, for metadata without a transform rule.
+
+    Replaces ``column`` by the number with its national prefix stripped. Each step is its
+    own column so every regex runs once (a nested expression would repeat them).
+    """
+    if region.national_prefix is None:
+        return frame
+    number = pl.col(column)
+    frame = frame.with_columns(number.str.extract(region.national_prefix, 1).alias(_PREFIX))
+    frame = frame.with_columns(number.str.slice(pl.col(_PREFIX).str.len_chars()).alias(_REST))
+    refused = pl.col(_PREFIX).is_null() | (
+        _matches(number, region.general) & ~_matches(pl.col(_REST), region.general)
+    )
+    return frame.with_columns(pl.when(refused).then(number).otherwise(pl.col(_REST)).alias(column))
+
+
+def _leading_code(digits: pl.Expr) -> pl.Expr:
+    """_extract_country_code: the known 1-3 digit calling code at the start.
+
+    Calling codes are prefix-free (checked in phonemeta), so one alternation finds the one
+    libphonenumber's shortest-first loop finds.
+    """
+    return digits.str.extract(calling_code_pattern(), 1)
+
+
+def _with_country_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
+    """_maybe_extract_country_code, with parse's retry without the '+'."""
+    digits, plus = pl.col(DIGITS), pl.col(PLUS)
+    idd = (
+        digits.str.extract(default.international_prefix, 1)
+        if default.international_prefix
+        else pl.lit(None, pl.String)
+    )
+    own = default.country_code
+    frame = frame.with_columns(
+        _leading_code(digits).alias(_PLUS_CODE),
+        digits.str.slice(idd.str.len_chars()).alias(_AFTER_IDD),
+        idd.is_not_null().alias(_IDD),
+        digits.str.slice(len(own)).alias(_OWN_REST),
+    )
+    frame = _strip_national_prefix(frame, _OWN_REST, default)
+    after_idd, own_rest = pl.col(_AFTER_IDD), pl.col(_OWN_REST)
+    frame = frame.with_columns(
+        (plus & pl.col(_PLUS_CODE).is_not_null()).alias(_DIRECT),
+        (pl.col(_IDD) & (after_idd.str.slice(0, 1) != "0")).alias(_BY_IDD),
+        _leading_code(after_idd).alias(_IDD_CODE),
+        (
+            digits.str.starts_with(own)
+            & (
+                (~_matches(digits, default.general) & _matches(own_rest, default.general))
+                | _in_lengths(digits, default.too_long_lengths)
+            )
+        ).alias(_BY_OWN),
+    )
+    return _with_codes(frame, default)
+
+
+def _with_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
+    direct, by_idd, by_own = pl.col(_DIRECT), pl.col(_BY_IDD), pl.col(_BY_OWN)
+    national = ~pl.col(PLUS) & ~by_idd & ~by_own
+    own = pl.lit(default.country_code)
+    code = (
+        pl.when(direct)
+        .then(pl.col(_PLUS_CODE))
+        .when(by_idd)
+        .then(pl.col(_IDD_CODE))
+        .when(by_own | national)
+        .then(own)
+    )
+    frame = frame.with_columns(code.alias(_CC), national.alias(_NATIONAL))
+    code_length = pl.col(_CC).str.len_chars()
+    rest = (
+        pl.when(direct)
+        .then(pl.col(DIGITS).str.slice(code_length))
+        .when(by_idd)
+        .then(pl.col(_AFTER_IDD).str.slice(code_length))
+        .when(by_own)
+        .then(pl.col(_OWN_REST))
+        .otherwise(pl.col(DIGITS))
+    )
+    too_short_after_idd = ~direct & by_idd & (pl.col(_AFTER_IDD).str.len_chars() <= MIN_NSN)
+    keys = pl.DataFrame(
+        {_CC: list(main_keys()), _KEY: list(main_keys().values())},
+        schema={_CC: pl.String, _KEY: pl.String},
+    )
+    return (
+        frame.select(
+            ROW,
+            DIGITS,
+            PLUS,
+            _CC,
+            _NATIONAL,
+            rest.alias(_NSN),
+            (pl.col(_CC).is_null() | too_short_after_idd).alias(_BAD),
+        )
+        .join(keys, on=_CC, how="left")
+        .with_columns(
+            pl.when(pl.col(_NATIONAL)).then(pl.lit(default.key)).otherwise(pl.col(_KEY)).alias(_KEY)
+        )
+    )
+
+
+def _valid_in(nsn: pl.Expr, region: RegionTable) -> pl.Expr:
+    """_number_type_helper(...) != UNKNOWN: the general pattern and any type pattern."""
+    general = _in_lengths(nsn, region.general_lengths) & _matches(nsn, region.general)
+    if not region.types:
+        return pl.lit(False)
+    types = pl.any_horizontal(
+        _in_lengths(nsn, group.lengths) & nsn.str.contains(group.pattern)
+        for group in region.types
+    )
+    return general & types
+
+
+def _valid(part: pl.DataFrame, country_code: str) -> pl.Series:
+    """is_valid_number: the first region sharing the calling code that claims the number."""
+    nsn = pl.col(_NSN)
+    keys = validating(country_code)
+    if len(keys) == 1:
+        return part.select(_valid_in(nsn, table(keys[0]))).to_series()
+    claimed = pl.lit(False)
+    verdict = pl.lit(False)
+    # A loop over the few regions sharing a code (not over rows): first claim wins.
+    for key in keys:
+        region = table(key)
+        valid = _valid_in(nsn, region)
+        claim = _matches(nsn, region.leading_digits) if region.leading_digits else valid
+        verdict = pl.when(~claimed & claim).then(valid).otherwise(verdict)
+        claimed = claimed | claim
+    return part.select(verdict).to_series()
+
+
+_KEEP = (ROW, DIGITS, PLUS)
+
+
+def _undecided(part: pl.DataFrame) -> pl.DataFrame:
+    return part.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED))
+
+
+def _decide_partition(part: pl.DataFrame, key: str, country_code: str) -> pl.DataFrame:
+    region = table(key)
+    if region.transform:
+        return _undecided(part)
+    nsn = pl.col(_NSN)
+    part = _strip_national_prefix(part.with_columns(nsn.alias(_STRIPPED)), _STRIPPED, region)
+    stripped = pl.col(_STRIPPED)
+    kept = pl.when(_in_lengths(stripped, region.strip_lengths)).then(stripped).otherwise(nsn)
+    part = part.with_columns(kept.alias(_NSN))
+    length = nsn.str.len_chars()
+    valid = (length >= MIN_NSN) & (length <= MAX_NSN) & _valid(part, country_code)
+    e164 = pl.when(valid).then(pl.concat_str(pl.lit("+" + country_code), nsn))
+    return part.select(*_KEEP, e164.alias(E164), pl.lit(True).alias(DECIDED))
+
+
+def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
+    """Adds ``e164`` (null: invalid) and ``_decided`` to a frame of ``ROW, _digits, _plus``."""
+    if not known(region):
+        return _undecided(digits)  # phonenumbers itself says what an unknown region means
+    default = table(region)
+    coded = _with_country_codes(digits, default)
+    pieces = []
+    if default.transform:
+        # Only '+' and a known code avoid the default region's transform rule.
+        pieces.append(_undecided(coded.filter(~pl.col(_DIRECT))))
+        coded = coded.filter(pl.col(_DIRECT))
+    bad = coded.filter(pl.col(_BAD))
+    pieces.append(bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED)))
+    good = coded.filter(~pl.col(_BAD))
+    for (key, code), part in good.partition_by(_KEY, _CC, as_dict=True).items():
+        pieces.append(_decide_partition(part, str(key), str(code)))
+    return pl.concat(pieces)
