@@ -116,7 +116,8 @@ def test_missing_file_exits_3_with_one_line(cli: Cli, tmp_path: Path) -> None:
 def test_excel_workbook_exits_3_and_says_what_to_do(cli: Cli, write_csv: WriteCsv) -> None:
     result = cli("check", write_csv(b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx", name="contacts.csv"))
     assert result.exit_code == 3
-    assert "Excel workbook" in result.stderr and "CSV UTF-8" in result.stderr
+    assert "Excel workbook" in result.stderr
+    assert "CSV UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -51,7 +51,8 @@ def test_region_option_reads_national_numbers_of_that_country(check: CheckText) 
 def test_invalid_number_is_rejected_with_its_line_and_value(check: CheckText) -> None:
     result = check("number,first_name\n+919876543210,A\n12345,B\n")
     finding = result.report.finding(Code.INVALID_NUMBER)
-    assert finding is not None and finding.severity is Severity.ERROR
+    assert finding is not None
+    assert finding.severity is Severity.ERROR
     assert (finding.examples[0].line, finding.examples[0].value) == (3, "12345")
     assert result.rejects.select("line", "reason", "first_name").rows() == [
         (3, "invalid-number", "B")
@@ -120,7 +121,8 @@ def test_dynamic_list_with_six_variables_cannot_be_uploaded(check: CheckText) ->
 def test_variable_names_must_be_letters_digits_underscore(check: CheckText) -> None:
     result = check("number,Due Amount\n+919876543210,1500\n", list_type="dynamic")
     finding = result.report.finding(Code.INVALID_VARIABLE_NAME)
-    assert finding is not None and finding.examples[0].column == "Due Amount"
+    assert finding is not None
+    assert finding.examples[0].column == "Due Amount"
     assert not result.report.valid
 
 
@@ -185,7 +187,8 @@ def test_missing_number_column_rejects_every_row(check: CheckText) -> None:
 def test_invalid_email_is_a_warning_and_the_row_is_kept(check: CheckText) -> None:
     result = check("number,email\n9876543210,not-an-email\n")
     assert result.report.finding(Code.INVALID_EMAIL).severity is Severity.WARNING  # type: ignore[union-attr]
-    assert result.clean.height == 1 and result.report.valid
+    assert result.clean.height == 1
+    assert result.report.valid
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\tx"])
