@@ -47,7 +47,13 @@ class HeaderPlan:
 
     @property
     def output(self) -> tuple[str, ...]:
-        """Output columns: ``number`` first, the rest in input order."""
+        """Output columns: ``number`` first, the rest in input order.
+
+        When a file-level error blocks every record, the clean output is just ``number``
+        (empty), so that even then it is a valid, upload-ready file.
+        """
+        if self.blocking:
+            return (NUMBER_COLUMN,)
         kept = [t for t in self.targets if t is not None and t != NUMBER_COLUMN]
         return (NUMBER_COLUMN, *kept) if self.number_index is not None else tuple(kept)
 
