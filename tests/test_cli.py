@@ -163,3 +163,56 @@ def test_max_rows_option_overrides_the_cap(cli: Cli, write_csv: WriteCsv) -> Non
 
 def test_version_option(cli: Cli) -> None:
     assert cli("--version").stdout.startswith("csvcheck, version ")
+
+
+RULES_THROUGH_CLI = [
+    ("number\n98765 43210\n", [], 0, {"number-normalized"}),
+    ("number\n12345\n", [], 1, {"invalid-number"}),
+    ("number,first_name\n,A\n", [], 1, {"missing-number"}),
+    ('number\n"9.19877E+11"\n', [], 1, {"excel-mangled-number"}),
+    ("number\n9876543210\n+919876543210\n", [], 1, {"duplicate-number", "number-normalized"}),
+    ("name\nAsha\n", [], 1, {"missing-number-column", "unknown-column"}),
+    ("Mobile Number\n+919876543210\n", [], 0, {"header-renamed"}),
+    ("number,city\n+919876543210,Pune\n", [], 0, {"unknown-column"}),
+    ("number,city\n+919876543210,Pune\n", ["--type", "dynamic"], 0, set()),
+    ("number,a b\n+919876543210,1\n", ["--type", "dynamic"], 1, {"invalid-variable-name"}),
+    (
+        "number,a,b,c,d,e,f\n+919876543210,1,2,3,4,5,6\n",
+        ["--type", "dynamic"],
+        1,
+        {"too-many-variables"},
+    ),
+    (
+        "number,a,b,c,d,e,f\n+919876543210,1,2,3,4,5,6\n",
+        ["--type", "dynamic", "--max-variables", "6"],
+        0,
+        set(),
+    ),
+    ("number,number\n+919876543210,+919845012345\n", [], 1, {"duplicate-header"}),
+    ("number,\n+919876543210,\n", [], 0, {"blank-header"}),
+    ("number,email\n+919876543210,nope\n", [], 0, {"invalid-email"}),
+    ("number,first_name\n+919876543210,=2+2\n", [], 0, {"formula-like-value"}),
+    (f"number,first_name\n+919876543210,{'y' * 300}\n", [], 0, {"value-too-long"}),
+    ("number,first_name\n+919876543210, A \n", [], 0, {"value-trimmed"}),
+    ("number,first_name\n+919876543210,Jos\ufffd\n", [], 0, {"replacement-character"}),
+    ("number\n+919876543210\n\n", [], 0, {"blank-row"}),
+    ("number,first_name\n+919876543210\n", [], 1, {"ragged-row"}),
+    ("number\n+919876543210\n+919845012345\n", ["--max-rows", "1"], 1, {"too-many-rows"}),
+    ("number\n+919876543210\n", ["--existing", "100000"], 1, {"too-many-rows"}),
+    ("number\n+919876543210\n", ["--max-bytes", "10"], 1, {"file-too-large"}),
+    ("number\n", [], 1, {"no-records"}),
+    ("", [], 1, {"empty-file"}),
+    ("\ufeffnumber\n+919876543210\n", [], 0, {"bom-removed"}),
+]
+
+
+@pytest.mark.parametrize(("text", "args", "exit_code", "expected"), RULES_THROUGH_CLI)
+def test_each_rule_through_the_cli(
+    cli: Cli, write_csv: WriteCsv, text: str, args: list[str], exit_code: int, expected: set[str]
+) -> None:
+    result = cli("check", write_csv(text), "--format", "json", *args)
+    report = report_of(result)
+    assert {f["code"] for f in report["findings"]} == expected
+    assert result.exit_code == exit_code
+    stats = report["stats"]
+    assert stats["total"] == stats["success"] + stats["duplicate"] + stats["failed"]

@@ -43,7 +43,12 @@ def test_every_case_matches_phonenumbers_at_run_time(corpora: Path) -> None:
     cases = load_cases(corpora)
     assert len(cases) == 105
     mismatches = [
-        (case["input"], case["default_region"], ours, libphonenumber(case["input"], case["default_region"]))
+        (
+            case["input"],
+            case["default_region"],
+            ours,
+            libphonenumber(case["input"], case["default_region"]),
+        )
         for case, ours in zip(cases, decided(cases), strict=True)
         if ours != libphonenumber(case["input"], case["default_region"])
     ]
@@ -52,7 +57,9 @@ def test_every_case_matches_phonenumbers_at_run_time(corpora: Path) -> None:
 
 def test_corpus_values_hold_for_the_pinned_metadata(corpora: Path) -> None:
     if phonenumbers.__version__ != "9.0.43":
-        pytest.skip(f"corpus answers are pinned to phonenumbers 9.0.43, not {phonenumbers.__version__}")
+        pytest.skip(
+            f"corpus answers are pinned to phonenumbers 9.0.43, not {phonenumbers.__version__}"
+        )
     cases = load_cases(corpora)
     for case, ours in zip(cases, decided(cases), strict=True):
         expected = case["expected_e164"] if case["is_valid"] == "true" else None

@@ -48,5 +48,12 @@ def test_every_public_name_exists() -> None:
 
 
 def test_errors_share_one_base() -> None:
-    for name in ("ConfigError", "InputError", "NotTextError", "OutputError", "UploadError", "UsageError"):
+    for name in (
+        "ConfigError",
+        "InputError",
+        "NotTextError",
+        "OutputError",
+        "UploadError",
+        "UsageError",
+    ):
         assert issubclass(getattr(csvcheck, name), csvcheck.CsvcheckError)

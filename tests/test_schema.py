@@ -37,9 +37,20 @@ def test_written_clean_file_passes_the_schema(tmp_path: Path) -> None:
         (pl.DataFrame({"number": ["+919876543210"], "city": ["Pune"]}), "static"),
         (pl.DataFrame({"first_name": ["A"], "number": ["+919876543210"]}), "static"),
         (pl.DataFrame({"number": ["+919876543210"], "bad name": ["x"]}), "dynamic"),
-        (pl.DataFrame({"number": ["+919876543210"]} | {f"v{i}": ["x"] for i in range(6)}), "dynamic"),
+        (
+            pl.DataFrame({"number": ["+919876543210"]} | {f"v{i}": ["x"] for i in range(6)}),
+            "dynamic",
+        ),
     ],
-    ids=["invalid", "not-e164", "duplicate", "stray-column", "number-not-first", "bad-variable", "six-variables"],
+    ids=[
+        "invalid",
+        "not-e164",
+        "duplicate",
+        "stray-column",
+        "number-not-first",
+        "bad-variable",
+        "six-variables",
+    ],
 )
 def test_schema_rejects_frames_exotel_would_reject(frame: pl.DataFrame, list_type: str) -> None:
     with pytest.raises(pandera.errors.SchemaError):
