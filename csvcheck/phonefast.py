@@ -46,6 +46,8 @@ _OWN_REST = "_own_rest"
 _BY_IDD = "_by_idd"
 _BY_OWN = "_by_own"
 _NATIONAL = "_national"
+_VALID = "_valid"
+_CLAIMED = "_claimed"
 
 
 def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
@@ -149,6 +151,7 @@ def _with_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
             PLUS,
             _CC,
             _NATIONAL,
+            _DIRECT,
             rest.alias(_NSN),
             (pl.col(_CC).is_null() | too_short_after_idd).alias(_BAD),
         )
@@ -171,22 +174,34 @@ def _valid_in(nsn: pl.Expr, region: RegionTable) -> pl.Expr:
     return general & types
 
 
-def _valid(part: pl.DataFrame, country_code: str) -> pl.Series:
-    """is_valid_number: the first region sharing the calling code that claims the number."""
+def _decide_shared(part: pl.DataFrame, country_code: str) -> pl.DataFrame:
+    """_region_code_for_number_from_list: the first region sharing the code that claims
+    the number (leading digits, else validity) decides its validity.
+
+    A loop over the few regions sharing a code, not over rows; it stops as soon as every
+    row is claimed, so most +1 numbers meet only the US patterns.
+    """
     nsn = pl.col(_NSN)
-    keys = validating(country_code)
-    if len(keys) == 1:
-        return part.select(_valid_in(nsn, table(keys[0]))).to_series()
-    claimed = pl.lit(False)
-    verdict = pl.lit(False)
-    # A loop over the few regions sharing a code (not over rows): first claim wins.
-    for key in keys:
+    decided = []
+    for key in validating(country_code):
+        if part.is_empty():
+            break
         region = table(key)
-        valid = _valid_in(nsn, region)
-        claim = _matches(nsn, region.leading_digits) if region.leading_digits else valid
-        verdict = pl.when(~claimed & claim).then(valid).otherwise(verdict)
-        claimed = claimed | claim
-    return part.select(verdict).to_series()
+        part = part.with_columns(_valid_in(nsn, region).alias(_VALID))
+        claim = _matches(nsn, region.leading_digits) if region.leading_digits else pl.col(_VALID)
+        part = part.with_columns(claim.alias(_CLAIMED))
+        decided.append(part.filter(pl.col(_CLAIMED)))
+        part = part.filter(~pl.col(_CLAIMED))
+    decided.append(part.with_columns(pl.lit(False).alias(_VALID)))
+    return pl.concat(decided, how="diagonal")
+
+
+def _with_validity(part: pl.DataFrame, country_code: str) -> pl.DataFrame:
+    """is_valid_number on the stripped national numbers of one calling code."""
+    keys = validating(country_code)
+    if len(keys) > 1:
+        return _decide_shared(part, country_code)
+    return part.with_columns(_valid_in(pl.col(_NSN), table(keys[0])).alias(_VALID))
 
 
 _KEEP = (ROW, DIGITS, PLUS)
@@ -204,9 +219,9 @@ def _decide_partition(part: pl.DataFrame, key: str, country_code: str) -> pl.Dat
     part = _strip_national_prefix(part.with_columns(nsn.alias(_STRIPPED)), _STRIPPED, region)
     stripped = pl.col(_STRIPPED)
     kept = pl.when(_in_lengths(stripped, region.strip_lengths)).then(stripped).otherwise(nsn)
-    part = part.with_columns(kept.alias(_NSN))
+    part = _with_validity(part.with_columns(kept.alias(_NSN)), country_code)
     length = nsn.str.len_chars()
-    valid = (length >= MIN_NSN) & (length <= MAX_NSN) & _valid(part, country_code)
+    valid = (length >= MIN_NSN) & (length <= MAX_NSN) & pl.col(_VALID)
     e164 = pl.when(valid).then(pl.concat_str(pl.lit("+" + country_code), nsn))
     return part.select(*_KEEP, e164.alias(E164), pl.lit(True).alias(DECIDED))
 

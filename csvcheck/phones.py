@@ -44,6 +44,8 @@ _BLANK_ASCII = r"^[ \t]*$"
 _PLAIN = r"^[ (]*\+?[0-9 ().\-]*$"
 _LEADING_PLUS = r"^[ (]*\+"
 _MAX_INPUT = 250
+FAST_FROM = 2000
+"""Fewer plain values than this go to phonenumbers: compiling the patterns (~0.1 s) costs more."""
 _VALUE = "_value"
 _MISSING = "_missing"
 _EXCEL = "_excel"
@@ -155,6 +157,9 @@ def _classified(values: pl.Series) -> pl.DataFrame:
 def _fast(plain: pl.DataFrame, region: str) -> tuple[pl.DataFrame, pl.Series]:
     """Results for the plain rows the fast path decides, and the rows it leaves undecided."""
     row, e164, plus = pl.col(phonefast.ROW), pl.col(phonefast.E164), pl.col(phonefast.PLUS)
+    if plain.is_empty():
+        none = pl.lit(None)
+        return _result(plain, none, none, none), plain.get_column(phonefast.ROW)
     decided = phonefast.decide(plain.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), region)
     done = decided.filter(pl.col(phonefast.DECIDED))
     asked = done.filter(e164.is_null() & ~plus).with_columns(pl.lit(True).alias(phonefast.PLUS))
@@ -194,8 +199,10 @@ def _slow(rows: pl.DataFrame, region: str) -> pl.DataFrame:
     return joined.select(phonefast.ROW, E164, ERROR, WARNING, HINT)
 
 
-def _normalize_series(values: pl.Series, region: str) -> pl.Series:
+def _normalize_series(values: pl.Series, region: str, fast_from: int = FAST_FROM) -> pl.Series:
     frame = _classified(values)
+    if frame.select(pl.col(_PLAIN_COLUMN).sum()).item() < fast_from:
+        frame = frame.with_columns(pl.lit(False).alias(_PLAIN_COLUMN))
     missing, excel, plain = pl.col(_MISSING), pl.col(_EXCEL), pl.col(_PLAIN_COLUMN)
     none = pl.lit(None)
     fast, undecided = _fast(frame.filter(plain), region)
