@@ -1,0 +1,159 @@
+"""The differential proof of DESIGN invariant 7: csvcheck's numbers are phonenumbers' numbers.
+
+Each value is decided with the fast path forced on (every plain value goes through the
+polars expressions) and compared with ``phonenumbers`` at run time: ``parse`` +
+``is_valid_number`` + ``format_number(E164)``. Zero mismatches allowed; a mismatch found
+later becomes a case in ``REGRESSIONS``.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import phonenumbers
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from csvcheck import phonefast, phones
+
+# Default regions every example number is also read under: the default, the trickiest
+# shared codes, transform rules, Italian zeros and odd international prefixes.
+DEFAULTS = ("IN", "US", "GB", "RU", "AU", "IT", "AR", "BR", "JP", "SG", "DE", "KZ")
+OWN_SAMPLE = 40  # regions (besides DEFAULTS) whose national forms are read at home, per run
+TYPES = [
+    t
+    for name, t in vars(PhoneNumberType).items()
+    if name.isupper() and t not in (PhoneNumberType.UNKNOWN, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+]
+SEPARATORS = ["", "", " ", "-", ".", "(", ")", " - "]
+REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+REGRESSIONS: list[tuple[str, str]] = [
+    ("62812345678", "ID"),  # +6262812345678: the default calling code read twice
+    ("+1 1951178619", "US"),
+]
+
+
+def reference(value: str | None, region: str) -> str | None:
+    if value is None or not value.strip() or phones.EXCEL_MANGLED.match(value):
+        return None
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+
+
+def fast_answers(values: list[str], region: str) -> list[str | None]:
+    series = pl.Series("n", values, dtype=pl.String)
+    decided = phones._normalize_series(series, region, fast_from=0)
+    return list(decided.struct.field(phones.E164).to_list())
+
+
+def mismatches(cases: list[tuple[str, str]]) -> list[tuple[str, str, str | None, str | None]]:
+    by_region: dict[str, list[str]] = {}
+    for value, region in cases:
+        by_region.setdefault(region, []).append(value)
+    wrong = []
+    for region, values in by_region.items():
+        for value, got in zip(values, fast_answers(values, region), strict=True):
+            expected = reference(value, region)
+            if got != expected:
+                wrong.append((value, region, got, expected))
+    return wrong
+
+
+def scatter(value: str, rng: random.Random) -> str:
+    return "".join(ch + rng.choice(SEPARATORS) for ch in value).strip()
+
+
+def written_forms(region: str, rng: random.Random) -> tuple[list[str], list[str]]:
+    """(forms anyone can read, national forms) of a region's example numbers."""
+    international, national = [], []
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    idd = metadata.international_prefix or ""
+    idd = idd if idd.isdigit() else "00"
+    for kind in TYPES:
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        full = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+        nsn = phonenumbers.national_significant_number(example)
+        spaced = phonenumbers.format_number(example, PhoneNumberFormat.INTERNATIONAL)
+        written = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+        international += [full, spaced, full[1:], "00" + full[1:], "+0" + full[1:], full + "7"]
+        international.append(scatter(spaced, rng))
+        national += [written, nsn, "0" + nsn, idd + full[1:], full[1:], nsn[:-1]]
+        national.append(scatter(written, rng))
+    return international, national
+
+
+def example_cases() -> list[tuple[str, str]]:
+    rng = random.Random(20261126)
+    own = set(DEFAULTS) | set(rng.sample(REGIONS, OWN_SAMPLE))
+    cases: list[tuple[str, str]] = []
+    for region in REGIONS:
+        international, national = written_forms(region, rng)
+        cases += [(value, default) for value in international for default in DEFAULTS[:4]]
+        if region in own:
+            cases += [(value, region) for value in national + international]
+    return cases
+
+
+def test_corpus_phone_cases_match_phonenumbers(corpora: Path) -> None:
+    with (corpora / "phone_cases.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cases = [(r["input"], r["default_region"] or "ZZ") for r in rows]
+    assert len(cases) > 100
+    assert mismatches(cases) == []
+
+
+def test_every_regions_example_numbers_match_phonenumbers() -> None:
+    cases = example_cases()
+    assert len(cases) > 20_000
+    assert mismatches(cases) == []
+
+
+def test_the_examples_are_decided_by_the_fast_path_itself() -> None:
+    """The proof is about the polars path: nearly every plain example must be decided there."""
+    values = [value for value, region in example_cases() if region == "IN"]
+    frame = phones._classified(pl.Series(values)).filter(pl.col("_plain"))
+    decided = phonefast.decide(frame.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), "IN")
+    assert decided.get_column(phonefast.DECIDED).mean() > 0.95  # type: ignore[operator]
+
+
+def test_known_regressions_match_phonenumbers() -> None:
+    assert mismatches(REGRESSIONS) == []
+
+
+digit_strings = st.text(alphabet="0123456789", min_size=1, max_size=18)
+prefixes = st.sampled_from(["", "", "+", "0", "00", "011", "+0", "+00", "0091", "91", "8", "810"])
+marks = st.lists(st.tuples(st.integers(0, 18), st.sampled_from(SEPARATORS)), max_size=4)
+
+
+@st.composite
+def typed_numbers(draw: st.DrawFn) -> str:
+    """Random digits after a random prefix, with separators at random places."""
+    chars = list(draw(digit_strings))
+    for position, mark in sorted(draw(marks), reverse=True):
+        chars.insert(min(position, len(chars)), mark)
+    return draw(prefixes) + draw(st.sampled_from(["", "", "(", " "])) + "".join(chars)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    values=st.lists(typed_numbers(), min_size=1, max_size=60),
+    region=st.sampled_from(["IN", "US", "GB", "RU", "IT", "AU", "DE", "NZ", "AR", "SG"]),
+)
+def test_random_digit_strings_match_phonenumbers(values: list[str], region: str) -> None:
+    assert mismatches([(value, region) for value in values]) == []
