@@ -15,10 +15,81 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-FIRST = "Aarav Vivaan Aditya Vihaan Arjun Sai Reyansh Ananya Diya Saanvi Aadhya Kavya Priya Rahul Rohit Neha Pooja Amit Sneha Vikram Meera Karan Isha Farhan Zoya John Maria".split()
-LAST = "Sharma Verma Patel Reddy Iyer Nair Gupta Singh Kumar Das Mukherjee Joshi Rao Khan Fernandes Menon Pillai Chopra Mehta Shah Smith Garcia".split()
-COMPANIES = "Infotech Solutions Pvt Ltd|Sharma Traders|Green Valley Farms|Bluewave Logistics LLP|Apex Textiles|Sunrise Diagnostics|Metro Realty Group|Lotus Hospitality|Nexus Retail India|Orbit Fintech Services".split("|")
-TAGS = ["lead", "customer", "vip", "renewal", "webinar-2026", "diwali-offer", ""]
+FIRST = [
+    "Aarav",
+    "Vivaan",
+    "Aditya",
+    "Vihaan",
+    "Arjun",
+    "Sai",
+    "Reyansh",
+    "Ananya",
+    "Diya",
+    "Saanvi",
+    "Aadhya",
+    "Kavya",
+    "Priya",
+    "Rahul",
+    "Rohit",
+    "Neha",
+    "Pooja",
+    "Amit",
+    "Sneha",
+    "Vikram",
+    "Meera",
+    "Karan",
+    "Isha",
+    "Farhan",
+    "Zoya",
+    "John",
+    "Maria",
+]
+LAST = [
+    "Sharma",
+    "Verma",
+    "Patel",
+    "Reddy",
+    "Iyer",
+    "Nair",
+    "Gupta",
+    "Singh",
+    "Kumar",
+    "Das",
+    "Mukherjee",
+    "Joshi",
+    "Rao",
+    "Khan",
+    "Fernandes",
+    "Menon",
+    "Pillai",
+    "Chopra",
+    "Mehta",
+    "Shah",
+    "Smith",
+    "Garcia",
+]
+COMPANIES = [
+    "Infotech Solutions Pvt Ltd",
+    "Sharma Traders",
+    "Green Valley Farms",
+    "Bluewave Logistics LLP",
+    "Apex Textiles",
+    "Sunrise Diagnostics",
+    "Metro Realty Group",
+    "Lotus Hospitality",
+    "Nexus Retail India",
+    "Orbit Fintech Services",
+]
+TAGS = [
+    "lead",
+    "customer",
+    "vip",
+    "renewal",
+    "webinar-2026",
+    "diwali-offer",
+    "festive-campaign-2026",
+    "",
+]
 STD = ["11", "22", "33", "44", "80", "40", "20", "79", "484", "422", "141", "172", "522", "612"]
 # (calling code, leading digits, random digits after them) for numbers from abroad.
 FOREIGN = [
@@ -81,7 +152,9 @@ def invalid(rng: random.Random) -> str:
         lambda: "1" + n[1:],
         lambda: f"{n[:5]} {n[5:]} ext {rng.randrange(10, 999)}",
     ]
-    return rng.choice(kinds)()
+    # Letters and extensions are rarer than short, long or Excel-damaged numbers.
+    weights = [10, 10, 10, 10, 2, 6, 4, 10, 2]
+    return rng.choices(kinds, weights)[0]()
 
 
 def number(rng: random.Random, seen: list[str]) -> str:
@@ -105,7 +178,8 @@ def row(rng: random.Random, seen: list[str]) -> list[str]:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     host = rng.choice(["gmail.com", "yahoo.co.in", "outlook.com", "rediffmail.com", "company.in"])
     email = f"{first}.{last}{rng.randrange(1, 9999)}@{host}".lower()
-    company = rng.choice(COMPANIES) + rng.choice(["", " - Mumbai", " - Delhi NCR", " - Bengaluru"])
+    branch = ["", " - Mumbai Central", " - Delhi NCR Region", " - Bengaluru South", " - Pune"]
+    company = rng.choice(COMPANIES) + rng.choice(branch)
     return [number(rng, seen), first, last, email, company, rng.choice(TAGS)]
 
 
@@ -115,7 +189,9 @@ def generate(path: Path, rows: int, seed: int) -> None:
     seen: list[str] = []
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["Mobile Number", "First Name", "Last Name", "Email", "Company Name", "Tag"])
+        writer.writerow(
+            ["Mobile Number", "First Name", "Last Name", "Email", "Company Name", "Tag"]
+        )
         for _ in range(rows):
             writer.writerow(row(rng, seen))
 

@@ -12,6 +12,8 @@ regex passes: the patterns are compiled once per call, never per row.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from .phonemeta import (
@@ -24,6 +26,8 @@ from .phonemeta import (
     table,
 )
 from .phonemeta import validating_keys as validating
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 ROW = "_row"
 DIGITS = "_digits"
@@ -58,7 +62,7 @@ def _in_lengths(value: pl.Expr, lengths: tuple[int, ...] | frozenset[int] | None
     return pl.lit(True) if lengths is None else value.str.len_chars().is_in(list(lengths))
 
 
-def _strip_national_prefix(frame: pl.DataFrame, column: str, region: RegionTable) -> pl.DataFrame:
+def _strip_national_prefix(frame: Frame, column: str, region: RegionTable) -> Frame:
     """_maybe_strip_national_prefix_carrier_code, for metadata without a transform rule.
 
     Replaces ``column`` by the number with its national prefix stripped. Each step is its
@@ -168,8 +172,7 @@ def _valid_in(nsn: pl.Expr, region: RegionTable) -> pl.Expr:
     if not region.types:
         return pl.lit(False)
     types = pl.any_horizontal(
-        _in_lengths(nsn, group.lengths) & nsn.str.contains(group.pattern)
-        for group in region.types
+        _in_lengths(nsn, group.lengths) & nsn.str.contains(group.pattern) for group in region.types
     )
     return general & types
 
@@ -196,22 +199,22 @@ def _decide_shared(part: pl.DataFrame, country_code: str) -> pl.DataFrame:
     return pl.concat(decided, how="diagonal")
 
 
-def _with_validity(part: pl.DataFrame, country_code: str) -> pl.DataFrame:
+def _with_validity(part: pl.LazyFrame, country_code: str) -> pl.LazyFrame:
     """is_valid_number on the stripped national numbers of one calling code."""
     keys = validating(country_code)
     if len(keys) > 1:
-        return _decide_shared(part, country_code)
+        return _decide_shared(part.collect(), country_code).lazy()
     return part.with_columns(_valid_in(pl.col(_NSN), table(keys[0])).alias(_VALID))
 
 
 _KEEP = (ROW, DIGITS, PLUS)
 
 
-def _undecided(part: pl.DataFrame) -> pl.DataFrame:
+def _undecided(part: Frame) -> Frame:
     return part.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED))
 
 
-def _decide_partition(part: pl.DataFrame, key: str, country_code: str) -> pl.DataFrame:
+def _decide_partition(part: pl.LazyFrame, key: str, country_code: str) -> pl.LazyFrame:
     region = table(key)
     if region.transform:
         return _undecided(part)
@@ -238,8 +241,11 @@ def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
         pieces.append(_undecided(coded.filter(~pl.col(_DIRECT))))
         coded = coded.filter(pl.col(_DIRECT))
     bad = coded.filter(pl.col(_BAD))
-    pieces.append(bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED)))
+    pieces.append(
+        bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
+    )
     good = coded.filter(~pl.col(_BAD))
-    for (key, code), part in good.partition_by(_KEY, _CC, as_dict=True).items():
-        pieces.append(_decide_partition(part, str(key), str(code)))
-    return pl.concat(pieces)
+    parts = good.partition_by(_KEY, _CC, as_dict=True).items()
+    # One lazy plan per calling code present, run together on polars' thread pool.
+    plans = [_decide_partition(part.lazy(), str(key), str(code)) for (key, code), part in parts]
+    return pl.concat(pieces + pl.collect_all(plans))

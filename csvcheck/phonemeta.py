@@ -130,8 +130,12 @@ def known(region: str) -> bool:
 
 def _metadata(key: str) -> PhoneMetadata:
     if key.isdigit():
-        return PhoneMetadata.metadata_for_nongeo_region(int(key))
-    return PhoneMetadata.metadata_for_region(key)
+        metadata = PhoneMetadata.metadata_for_nongeo_region(int(key))
+    else:
+        metadata = PhoneMetadata.metadata_for_region(key)
+    if metadata is None:
+        raise KeyError(f"no phonenumbers metadata for {key!r}")
+    return metadata
 
 
 def _full(pattern: str | None) -> str | None:

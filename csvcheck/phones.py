@@ -22,7 +22,9 @@ E164 = "e164"
 ERROR = "error"
 WARNING = "warning"
 HINT = "hint"
-RESULT_DTYPE = pl.Struct({E164: pl.String(), ERROR: pl.String(), WARNING: pl.String(), HINT: pl.String()})
+RESULT_DTYPE = pl.Struct(
+    {E164: pl.String(), ERROR: pl.String(), WARNING: pl.String(), HINT: pl.String()}
+)
 
 MISSING = "missing-number"
 EXCEL = "excel-mangled-number"
@@ -51,7 +53,7 @@ _MISSING = "_missing"
 _EXCEL = "_excel"
 _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
-_START = re.compile(r"[+＋\d]")
+_START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -114,7 +116,7 @@ def _decide(value: str | None, region: str) -> Decision:
         return Decision(error=EXCEL)
     e164, extension = _parse(value, region)
     if e164 is None:
-        hint = None if "+" in value or "＋" in value else _parse("+" + value, region)[0]
+        hint = None if "+" in value or "\uff0b" in value else _parse("+" + value, region)[0]
         return Decision(error=INVALID, hint=hint)
     return Decision(e164=e164, warning=_warning(value, extension))
 
@@ -160,7 +162,9 @@ def _fast(plain: pl.DataFrame, region: str) -> tuple[pl.DataFrame, pl.Series]:
     if plain.is_empty():
         none = pl.lit(None)
         return _result(plain, none, none, none), plain.get_column(phonefast.ROW)
-    decided = phonefast.decide(plain.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), region)
+    decided = phonefast.decide(
+        plain.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), region
+    )
     done = decided.filter(pl.col(phonefast.DECIDED))
     asked = done.filter(e164.is_null() & ~plus).with_columns(pl.lit(True).alias(phonefast.PLUS))
     hints = phonefast.decide(asked, region)
@@ -193,9 +197,17 @@ def _slow(rows: pl.DataFrame, region: str) -> pl.DataFrame:
             WARNING: [d.warning for d in decisions],
             HINT: [d.hint for d in decisions],
         },
-        schema={_VALUE: pl.String(), E164: pl.String(), ERROR: pl.String(), WARNING: pl.String(), HINT: pl.String()},
+        schema={
+            _VALUE: pl.String(),
+            E164: pl.String(),
+            ERROR: pl.String(),
+            WARNING: pl.String(),
+            HINT: pl.String(),
+        },
     )
-    joined = rows.select(phonefast.ROW, _VALUE).join(lookup, on=_VALUE, how="left", nulls_equal=True)
+    joined = rows.select(phonefast.ROW, _VALUE).join(
+        lookup, on=_VALUE, how="left", nulls_equal=True
+    )
     return joined.select(phonefast.ROW, E164, ERROR, WARNING, HINT)
 
 

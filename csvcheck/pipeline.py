@@ -33,6 +33,7 @@ E164 = "_e164"
 NUMBER_ERROR = "_number_error"
 NUMBER_WARNING = "_number_warning"
 NUMBER_HINT = "_number_hint"
+NUMBER_STRUCT = "_number"
 BLANK = "_blank"
 DUPLICATE_OF = "_duplicate_of"
 
@@ -274,7 +275,11 @@ def _decide_rows(
     width = len(header)
     number = plan.number_index
     if number is not None:
-        normalized = phones.normalize_numbers(pl.col(field_name(number)), rules.region)
+        # Decided once into a struct column: each struct.field of the expression itself
+        # would run the whole decision again.
+        decided = phones.normalize_numbers(pl.col(field_name(number)), rules.region)
+        records = records.with_columns(decided.alias(NUMBER_STRUCT))
+        normalized = pl.col(NUMBER_STRUCT)
         number_columns = [
             normalized.struct.field(phones.E164).alias(E164),
             normalized.struct.field(phones.ERROR).alias(NUMBER_ERROR),
@@ -286,7 +291,9 @@ def _decide_rows(
             pl.lit(None, pl.String).alias(c)
             for c in (E164, NUMBER_ERROR, NUMBER_WARNING, NUMBER_HINT)
         ]
-    rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns)
+    rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns).drop(
+        NUMBER_STRUCT, strict=False
+    )
     ragged = pl.col(FIELDS) != width
     reasons = [pl.lit(str(code)) for code in plan.blocking]
     reasons += [pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))), pl.col(NUMBER_ERROR)]
