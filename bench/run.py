@@ -1,6 +1,6 @@
 """Time csvcheck against the floor and the baseline a user would write, as whole processes.
 
-    python bench/run.py [--runs 5] [--rows 500000] [--work /tmp/csvcheck-bench]
+    python bench/run.py [--runs 5] [--rows 500000] [--work /tmp/csvcheck-bench-phones]
 
 Generates the contacts file (fixed seed, bench/generate.py) unless it exists, then runs, in
 alternation so machine noise hits all three alike, each ``--runs`` times:
@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/csvcheck-bench"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/csvcheck-bench-phones"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.work / f"contacts-{args.rows}-{args.seed}.csv"

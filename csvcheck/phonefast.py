@@ -23,6 +23,7 @@ from .phonemeta import (
     calling_code_pattern,
     known,
     main_keys,
+    shortest,
     table,
 )
 from .phonemeta import validating_keys as validating
@@ -229,13 +230,33 @@ def _decide_partition(part: pl.LazyFrame, key: str, country_code: str) -> pl.Laz
     return part.select(*_KEEP, e164.alias(E164), pl.lit(True).alias(DECIDED))
 
 
+def _too_short_out(coded: pl.DataFrame, pieces: list[pl.DataFrame]) -> pl.DataFrame:
+    """Rows shorter than every length their calling code allows are invalid whatever the
+    national prefix does (stripping only shortens): decide them without a partition."""
+    if coded.is_empty():
+        return coded
+    codes = coded.get_column(_CC).unique().to_list()
+    least = pl.col(_CC).replace_strict(
+        pl.Series(codes, dtype=pl.String),
+        pl.Series([shortest(c) for c in codes], dtype=pl.Int64),
+        return_dtype=pl.Int64,
+    )
+    short = pl.col(_NSN).str.len_chars() < least
+    pieces.append(_invalid(coded.filter(short)))
+    return coded.filter(~short)
+
+
+def _invalid(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
+
+
 def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
     """Adds ``e164`` (null: invalid) and ``_decided`` to a frame of ``ROW, _digits, _plus``."""
     if not known(region):
         return _undecided(digits)  # phonenumbers itself says what an unknown region means
     default = table(region)
     coded = _with_country_codes(digits, default)
-    pieces = []
+    pieces: list[pl.DataFrame] = []
     if default.transform:
         # Only '+' and a known code avoid the default region's transform rule.
         pieces.append(_undecided(coded.filter(~pl.col(_DIRECT))))
@@ -244,7 +265,7 @@ def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
     pieces.append(
         bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
     )
-    good = coded.filter(~pl.col(_BAD))
+    good = _too_short_out(coded.filter(~pl.col(_BAD)), pieces)
     parts = good.partition_by(_KEY, _CC, as_dict=True).items()
     # One lazy plan per calling code present, run together on polars' thread pool.
     plans = [_decide_partition(part.lazy(), str(key), str(code)) for (key, code), part in parts]
