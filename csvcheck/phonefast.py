@@ -77,7 +77,8 @@ def _strip_national_prefix(frame: Frame, column: str, region: RegionTable) -> Fr
     refused = pl.col(_PREFIX).is_null() | (
         _matches(number, region.general) & ~_matches(pl.col(_REST), region.general)
     )
-    return frame.with_columns(pl.when(refused).then(number).otherwise(pl.col(_REST)).alias(column))
+    stripped = pl.when(refused).then(number).otherwise(pl.col(_REST)).alias(column)
+    return frame.with_columns(stripped).drop(_PREFIX, _REST)
 
 
 def _leading_code(digits: pl.Expr) -> pl.Expr:
