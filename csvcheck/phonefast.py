@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import polars as pl
 
+from . import phonejoint
 from .phonemeta import (
     MAX_NSN,
     MIN_NSN,
@@ -210,6 +211,8 @@ def _with_validity(part: pl.LazyFrame, country_code: str) -> pl.LazyFrame:
 
 
 _KEEP = (ROW, DIGITS, PLUS)
+OWN_PLAN_FROM = 20_000
+"""A calling code with this many rows gets its own plan instead of the joint pass."""
 
 
 def _undecided(part: Frame) -> Frame:
@@ -267,7 +270,29 @@ def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
         bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
     )
     good = _too_short_out(coded.filter(~pl.col(_BAD)), pieces)
-    parts = good.partition_by(_KEY, _CC, as_dict=True).items()
-    # One lazy plan per calling code present, run together on polars' thread pool.
-    plans = [_decide_partition(part.lazy(), str(key), str(code)) for (key, code), part in parts]
+    single = _single_region_codes(good)
+    joint = good.filter(pl.col(_CC).is_in(single))
+    plans = [_joint_plan(joint)] if not joint.is_empty() else []
+    # Shared and transform codes: one lazy plan per code, run together on the thread pool.
+    parts = good.filter(~pl.col(_CC).is_in(single)).partition_by(_KEY, _CC, as_dict=True)
+    plans += [
+        _decide_partition(part.lazy(), str(key), str(cc)) for (key, cc), part in parts.items()
+    ]
     return pl.concat(pieces + pl.collect_all(plans))
+
+
+def _single_region_codes(coded: pl.DataFrame) -> list[str]:
+    """Codes the joint pass decides: one region, no transform rule, and too few rows to
+    be worth a plan of their own (tagging costs more than a plan on a big partition)."""
+    counts = coded.get_column(_CC).value_counts()
+    return [
+        code
+        for code, rows in counts.iter_rows()
+        if rows < OWN_PLAN_FROM
+        and len(validating(code)) == 1
+        and not table(main_keys()[code]).transform
+    ]
+
+
+def _joint_plan(rows: pl.DataFrame) -> pl.LazyFrame:
+    return phonejoint.e164(rows, _KEEP).with_columns(pl.lit(True).alias(DECIDED))
