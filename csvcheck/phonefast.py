@@ -5,9 +5,10 @@ its ASCII digits (3 to ``MAX_DIGITS`` of them) and whether a ``+`` led them. Eac
 names the phonenumbers function it mirrors. Rows whose metadata needs a national-prefix
 transform rule (Argentina, Brazil, Japan…) are left undecided for phonenumbers itself.
 
-The work is one pass per step over the whole column for the default region, then one
-partition per (metadata region, calling code) actually present, each with a handful of
-regex passes: the patterns are compiled once per call, never per row.
+The work is one pass per step over the whole column for the default region (calling
+code, IDD, national prefix), then the national prefix and validity per calling code: codes
+with few rows together in ``phonejoint``'s one pass, big or shared codes in a lazy plan
+each, all collected at once. Patterns are compiled once per call, never per row.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ DIGITS = "_digits"
 PLUS = "_plus"
 E164 = "e164"
 DECIDED = "_decided"
-_CC = "_cc"
-_NSN = "_nsn"
+_CC = phonejoint.CC
+_NSN = phonejoint.NSN
 _KEY = "_key"
 _BAD = "_bad"
 _DIRECT = "_direct"

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
+import phonenumbers
 import polars as pl
 
 from . import phonefast, phonemeta
@@ -78,15 +79,11 @@ def phonenumbers_version() -> str:
 
 def is_supported_region(region: str) -> bool:
     """Whether libphonenumber knows the region code (``IN``, ``US``, …)."""
-    import phonenumbers
-
-    return region.upper() in phonenumbers.SUPPORTED_REGIONS
+    return phonemeta.known(region.upper())
 
 
 def _parse(value: str, region: str) -> tuple[str | None, str | None]:
     """(E.164 or None, extension or None) straight from phonenumbers."""
-    import phonenumbers
-
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -108,7 +105,7 @@ def _warning(value: str, extension: str | None) -> str | None:
     return LETTERS_DROPPED if has_letters and not vanity else None
 
 
-@cache
+@lru_cache(maxsize=200_000)  # bounded: a long-running process meets many lists
 def _decide(value: str | None, region: str) -> Decision:
     if value is None or not value.strip():
         return Decision(error=MISSING)
