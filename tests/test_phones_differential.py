@@ -94,10 +94,23 @@ def written_forms(region: str, rng: random.Random) -> tuple[list[str], list[str]
     return international, national
 
 
+def non_geographic_forms(rng: random.Random) -> list[str]:
+    """Forms of the example numbers of +800, +808, +870, +878, +881, +882, +883, +888, +979."""
+    forms = []
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        example = phonenumbers.example_number_for_non_geo_entity(code)
+        if example is None:
+            continue
+        full = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+        spaced = phonenumbers.format_number(example, PhoneNumberFormat.INTERNATIONAL)
+        forms += [full, spaced, full[1:], "00" + full[1:], full[:-1], scatter(spaced, rng)]
+    return forms
+
+
 def example_cases() -> list[tuple[str, str]]:
     rng = random.Random(20261126)
     own = set(DEFAULTS) | set(rng.sample(REGIONS, OWN_SAMPLE))
-    cases: list[tuple[str, str]] = []
+    cases = [(value, default) for value in non_geographic_forms(rng) for default in DEFAULTS]
     for region in REGIONS:
         international, national = written_forms(region, rng)
         cases += [(value, default) for value in international for default in DEFAULTS[:4]]
