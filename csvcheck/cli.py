@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Callable
@@ -13,11 +14,12 @@ import click
 
 from . import __version__
 from .errors import CsvcheckError, UsageError
-from .render import render_json, render_text, summary_line
+from .outcome import NotChecked, Outcome
+from .render import FORMATS, render, summary_line
+from .report import Report
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
-RENDERERS = {"text": render_text, "json": render_json}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,34 +161,156 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
 @check_options
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write clean part(s), rejects and report.json here.",
+    help="Write clean part(s), rejects and report.json here (<stem>.* for each FILE).",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(RENDERERS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Report format on stdout.",
+    help="Report format on stdout (one document for all files).",
 )
 @guarded
-def check(file: str, out_dir: Path | None, output_format: str, **options: Any) -> None:
-    """Check FILE (or - for standard input) the way Exotel will."""
+def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **options: Any) -> None:
+    """Check each FILE the way Exotel will.
+
+    FILE is a CSV file, a folder (every *.csv in it, sorted by name), a quoted glob pattern,
+    or - for standard input. With several files the report covers them all and the exit code
+    is the worst one: 3 (a file could not be checked) over 1 (a file fails) over 0.
+    """
+    rules = rules_from(options)
+    inputs, combined = expand_inputs(files)
+    if out_dir is not None:
+        refuse_colliding_stems(inputs)
+    if combined:
+        outcomes = [_check_one(path, rules, out_dir, options, keep_going=True) for path in inputs]
+    else:
+        outcomes = [_check_one(inputs[0], rules, out_dir, options, keep_going=False)]
+    if output_format != "text":
+        for outcome in outcomes:
+            if isinstance(outcome, Report):
+                click.echo(summary_line(outcome), err=True)
+    color = output_format == "text" and wants_color(sys.stdout)
+    text = render(outcomes, output_format, combined=combined, color=color)
+    click.echo(text, nl=False, color=color)
+    sys.exit(worst_exit(outcomes))
+
+
+def _check_one(
+    path: str | NotChecked,
+    rules: Rules,
+    out_dir: Path | None,
+    options: dict[str, Any],
+    *,
+    keep_going: bool,
+) -> Outcome:
+    """Check one file; with ``keep_going``, a file that cannot be read becomes a NotChecked."""
     from .pipeline import check_file
 
-    rules = rules_from(options)
-    result = check_file(
-        file, rules=rules, encoding=options["encoding"], delimiter=_delimiter(options["delimiter"])
-    )
-    report = result.write(out_dir) if out_dir is not None else result.report
-    if output_format != "text":
-        click.echo(summary_line(report), err=True)
-    click.echo(RENDERERS[output_format](report), nl=False)
-    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+    if isinstance(path, NotChecked):
+        click.echo(f"csvcheck: error: {path.message}", err=True)
+        return path
+    try:
+        result = check_file(
+            path,
+            rules=rules,
+            encoding=options["encoding"],
+            delimiter=_delimiter(options["delimiter"]),
+        )
+        return result.write(out_dir) if out_dir is not None else result.report
+    except UsageError:
+        raise
+    except CsvcheckError as exc:
+        if not keep_going:
+            raise
+        click.echo(f"csvcheck: error: {exc}", err=True)
+        return NotChecked(path, str(exc))
+
+
+def expand_inputs(arguments: tuple[str, ...]) -> tuple[list[str | NotChecked], bool]:
+    """The files to check, in order and without repeats, and whether the run is combined.
+
+    A folder gives every *.csv file directly inside it (not in subfolders), sorted by name; a
+    glob pattern (for shells that do not expand it) gives its matches, sorted. A folder or a
+    pattern that gives no file becomes a NotChecked. The run is combined (one report over
+    several files) when more than one argument is given or any argument is a folder or a
+    pattern, so a script sees the same JSON shape whatever the folder holds.
+    """
+    found: list[str | NotChecked] = []
+    combined = len(arguments) > 1
+    for argument in arguments:
+        if argument == "-" or not (Path(argument).is_dir() or _is_pattern(argument)):
+            found.append(argument)
+            continue
+        combined = True
+        matches = _csv_files_in(argument) if Path(argument).is_dir() else _glob_files(argument)
+        found.extend(matches or [NotChecked(argument, f"{argument}: no .csv file here")])
+    if sum(1 for item in found if item == "-") > 1:
+        raise UsageError("standard input (-) can be checked only once")
+    return _unique(found), combined
+
+
+def _is_pattern(argument: str) -> bool:
+    return glob.has_magic(argument) and not Path(argument).exists()
+
+
+def _csv_files_in(folder: str) -> list[str | NotChecked]:
+    children = sorted(Path(folder).iterdir(), key=lambda p: p.name)
+    return [str(p) for p in children if p.is_file() and p.suffix.lower() == ".csv"]
+
+
+def _glob_files(pattern: str) -> list[str | NotChecked]:
+    return [m for m in sorted(glob.glob(pattern)) if Path(m).is_file()]
+
+
+def _unique(found: list[str | NotChecked]) -> list[str | NotChecked]:
+    seen: set[str] = set()
+    unique: list[str | NotChecked] = []
+    for item in found:
+        if not isinstance(item, NotChecked):
+            key = item if item == "-" else os.path.realpath(item)
+            if key in seen:
+                continue
+            seen.add(key)
+        unique.append(item)
+    return unique
+
+
+def refuse_colliding_stems(inputs: list[str | NotChecked]) -> None:
+    """Refuse --out when two inputs would write files of the same name (a/x.csv, b/x.csv)."""
+    owner: dict[str, str] = {}
+    for item in inputs:
+        if isinstance(item, NotChecked):
+            continue
+        stem = "stdin" if item == "-" else Path(item).stem
+        other = owner.setdefault(stem.casefold(), item)
+        if other != item:
+            raise UsageError(
+                f"{other} and {item} would both write {stem}.* into --out; "
+                "check them in separate runs or rename one"
+            )
+
+
+def wants_color(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def worst_exit(outcomes: list[Outcome]) -> int:
+    """3 when a file could not be checked, else 1 when a file fails, else 0."""
+    if any(isinstance(o, NotChecked) for o in outcomes):
+        return EXIT_CANNOT_RUN
+    return EXIT_OK if all(isinstance(o, Report) and o.valid for o in outcomes) else EXIT_INVALID
