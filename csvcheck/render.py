@@ -136,7 +136,7 @@ def _text_of(outcome: Outcome, color: bool) -> str:
     if isinstance(outcome, Report):
         return render_text(outcome, color=color)
     label = click.style("NOT CHECKED", fg="red", bold=True) if color else "NOT CHECKED"
-    return f"{_printable(outcome.path)}: {label}\n  {_printable(outcome.message)}\n"
+    return f"{printable(outcome.path)}: {label}\n  {printable(outcome.message)}\n"
 
 
 # ---------------------------------------------------------------- text for a terminal
@@ -152,7 +152,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     stats = report.stats
     verdict = paint("PASS", "green") if report.valid else paint("FAIL", "red")
     lines = [
-        f"{_printable(report.input.path)}: {verdict}",
+        f"{printable(report.input.path)}: {verdict}",
         f"  Exotel would count {stats.total} {_plural(stats.total, 'contact')}: "
         f"{stats.success} added, {stats.duplicate} duplicate, {stats.failed} failed",
     ]
@@ -200,7 +200,7 @@ def _lines_of(finding: Finding) -> str:
 
 def _finding_lines(finding: Finding, paint: Paint) -> list[str]:
     severity = paint(f"{finding.severity:<8}", _COLOUR[finding.severity])
-    lines = [f"  {severity}{finding.code}: {_printable(finding.message)}"]
+    lines = [f"  {severity}{finding.code}: {printable(finding.message)}"]
     for example in finding.examples[:TOP_EXAMPLES]:
         lines.append(f"          {example_text(example)}")
     hidden = finding.count - min(len(finding.examples), TOP_EXAMPLES)
@@ -213,13 +213,13 @@ def example_text(example: Example) -> str:
     """One example as a short line: where, which column, the value, the detail."""
     parts = [f"line {example.line}" if example.line is not None else "header"]
     if example.column is not None:
-        parts.append(f"[{_printable(example.column)}]")
-    if example.value is not None:
+        parts.append(f"[{printable(example.column)}]")
+    if example.value is not None and not (example.line is None and example.value == example.column):
         value = example.value
         shown = value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH] + "…"
         parts.append(repr(shown))
     if example.detail:
-        parts.append(f"— {_printable(example.detail)}")
+        parts.append(f"— {printable(example.detail)}")
     return " ".join(parts)
 
 
@@ -252,6 +252,6 @@ def _plural(count: int, word: str) -> str:
     return word if count == 1 else word + "s"
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Text safe for a terminal: control characters (an escape sequence, say) shown escaped."""
     return text if text.isprintable() else repr(text)[1:-1]

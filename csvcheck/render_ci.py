@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .outcome import NotChecked, Outcome, relative_path
-from .render import HINTS, example_text, summary_line, totals_line
+from .render import HINTS, example_text, printable, summary_line, totals_line
 from .report import DESCRIPTION, SEVERITY, Code, Finding, Report, Severity
 
 SARIF_VERSION = "2.1.0"
@@ -88,8 +88,8 @@ def outcome_path(outcome: Outcome) -> str:
 
 def _summary(outcome: Outcome) -> str:
     if isinstance(outcome, Report):
-        return escape_data(summary_line(outcome))
-    return escape_data(f"{outcome.path}: NOT CHECKED ({outcome.message})")
+        return printable(summary_line(outcome))
+    return printable(f"{outcome.path}: NOT CHECKED ({outcome.message})")
 
 
 # ---------------------------------------------------------------- JUnit XML
