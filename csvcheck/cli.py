@@ -231,8 +231,10 @@ def _check_one(
     except CsvcheckError as exc:
         if not keep_going:
             raise
-        click.echo(f"csvcheck: error: {exc}", err=True)
-        return NotChecked(path, str(exc))
+        # Several files: the message must say which one (not every error names its file).
+        message = str(exc) if str(exc).startswith(f"{path}:") else f"{path}: {exc}"
+        click.echo(f"csvcheck: error: {message}", err=True)
+        return NotChecked(path, message)
 
 
 def expand_inputs(arguments: tuple[str, ...]) -> tuple[list[str | NotChecked], bool]:
