@@ -153,19 +153,26 @@ def render_text(report: Report, *, color: bool = False) -> str:
     verdict = paint("PASS", "green") if report.valid else paint("FAIL", "red")
     lines = [
         f"{printable(report.input.path)}: {verdict}",
-        f"  Exotel would count {stats.total} {_plural(stats.total, 'contact')}: "
-        f"{stats.success} added, {stats.duplicate} duplicate, {stats.failed} failed",
+        f"  predicted Exotel stats: total {stats.total}, success {stats.success}, "
+        f"duplicate {stats.duplicate}, failed {stats.failed}",
     ]
-    ordered = sorted(report.findings, key=lambda f: (_ORDER[f.severity], -f.count))
+    ordered = _by_importance(report.findings)
     if ordered:
         lines += ["", *_table(ordered, paint)]
-    top = [f for f in ordered if _needs_attention(report, f)][:TOP_FINDINGS]
-    if top:
+    wanted = [f for f in ordered if _needs_attention(report, f)]
+    if wanted:
         lines += ["", "  " + paint("top findings", None)]
-        for finding in top:
+        for finding in wanted[:TOP_FINDINGS]:
             lines += _finding_lines(finding, paint)
+        if len(wanted) > TOP_FINDINGS:
+            lines.append(f"  … {len(wanted) - TOP_FINDINGS} more in the table above")
     lines += ["", "  " + paint("next", None), *(f"  - {step}" for step in next_steps(report))]
     return "\n".join(lines) + "\n"
+
+
+def _by_importance(findings: Sequence[Finding]) -> list[Finding]:
+    """Errors, then warnings, then fixes; the most frequent first within each."""
+    return sorted(findings, key=lambda f: (_ORDER[f.severity], -f.count))
 
 
 def _painter(color: bool) -> Paint:
@@ -225,8 +232,8 @@ def example_text(example: Example) -> str:
 
 def next_steps(report: Report) -> list[str]:
     """What a person should do now, most useful first."""
-    codes = {f.code for f in report.findings if _needs_attention(report, f)}
-    steps = [hint for code, hint in HINTS.items() if code in codes]
+    wanted = [f for f in _by_importance(report.findings) if _needs_attention(report, f)]
+    steps = [HINTS[f.code] for f in wanted if f.code in HINTS]
     stats = report.stats
     rejected = stats.duplicate + stats.failed
     if report.outputs is not None:

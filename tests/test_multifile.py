@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import report_of
+
+from .conftest import report_of
 
 Run = Callable[..., Result]
 

@@ -1,9 +1,10 @@
 """Renderers: golden outputs for every format, and the rules of each format.
 
-Golden files live in tests/golden/: `<input stem>.<ext>` for one input of tests/golden/inputs/,
-`all.<ext>` for one run over all of them. Only what legitimately varies is normalised: the
-csvcheck and phonenumbers versions. Paths are relative because the runs happen inside the
-inputs folder. After a deliberate change of output, regenerate with
+Golden files live in tests/golden/: `<stem>.<ext>` for one file of tests/golden/inputs/ (made
+for the formats: escaping, BOM and CRLF, file-level errors), `sample_data/<stem>.<ext>` for one
+file of sample_data/, and `all.<ext>` for one run over all of tests/golden/inputs/. Only what
+legitimately varies is normalised: the csvcheck and phonenumbers versions. Paths are relative
+because each run happens inside the folder of its input. After a deliberate change of output, regenerate with
 `CSVCHECK_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py` and review the diff.
 """
 
@@ -28,6 +29,7 @@ from csvcheck.report import DESCRIPTION
 
 GOLDEN = Path(__file__).parent / "golden"
 INPUTS = GOLDEN / "inputs"
+SAMPLES = Path(__file__).parent.parent / "sample_data"
 EXTENSION = {
     "text": "txt",
     "json": "json",
@@ -41,6 +43,14 @@ EXIT = {
     "excel-export.csv": 0,
     "no-number-column.csv": 1,
     "odd, name 100%.csv": 1,
+}
+SAMPLE_EXIT = {
+    "clean.csv": 0,
+    "contacts.csv": 1,
+    "dynamic_campaign.csv": 0,
+    "excel_damage.csv": 1,
+    "missing_number_column.csv": 1,
+    "too_many_variables.csv": 0,
 }
 UPDATE = bool(os.environ.get("CSVCHECK_UPDATE_GOLDEN"))
 
@@ -57,6 +67,7 @@ def normalize(text: str) -> str:
 def assert_golden(actual: str, name: str) -> None:
     path = GOLDEN / name
     if UPDATE:
+        path.parent.mkdir(exist_ok=True)
         path.write_text(actual, encoding="utf-8")
     assert path.is_file(), f"no golden file {path}; run with CSVCHECK_UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
@@ -64,6 +75,7 @@ def assert_golden(actual: str, name: str) -> None:
 
 def test_golden_inputs_are_the_ones_listed() -> None:
     assert sorted(p.name for p in INPUTS.glob("*.csv")) == sorted(EXIT)
+    assert sorted(p.name for p in SAMPLES.glob("*.csv")) == sorted(SAMPLE_EXIT)
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
@@ -75,6 +87,18 @@ def test_one_file_matches_golden_output(
     result = cli("check", name, "--format", output_format)
     assert result.exit_code == EXIT[name], result.stderr
     assert_golden(normalize(result.stdout), f"{Path(name).stem}.{EXTENSION[output_format]}")
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+@pytest.mark.parametrize("name", sorted(SAMPLE_EXIT))
+def test_sample_file_matches_golden_output(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, name: str, output_format: str
+) -> None:
+    monkeypatch.chdir(SAMPLES)
+    result = cli("check", name, "--format", output_format)
+    assert result.exit_code == SAMPLE_EXIT[name], result.stderr
+    golden = f"sample_data/{Path(name).stem}.{EXTENSION[output_format]}"
+    assert_golden(normalize(result.stdout), golden)
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
