@@ -18,7 +18,9 @@ from .report import DESCRIPTION, SEVERITY, Code, Finding, Report, Severity
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/csvcheck/"
+# The tool's home page, which SARIF requires. The project has no public URL yet: replace this
+# placeholder (a reserved, never-resolving name) when it has one.
+INFORMATION_URI = "https://csvcheck.invalid/"
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.FIX: "notice"}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.FIX: "note"}
