@@ -6,9 +6,9 @@ import glob
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -18,6 +18,9 @@ from .outcome import NotChecked, Outcome
 from .render import FORMATS, render, summary_line
 from .report import Report
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
+
+if TYPE_CHECKING:
+    from .pipeline import CheckResult
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
@@ -186,14 +189,18 @@ def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **op
     or - for standard input. With several files the report covers them all and the exit code
     is the worst one: 3 (a file could not be checked) over 1 (a file fails) over 0.
     """
-    rules = rules_from(options)
+    from .pipeline import check_file
+
+    run = partial(
+        check_file,
+        rules=rules_from(options),
+        encoding=options["encoding"],
+        delimiter=_delimiter(options["delimiter"]),
+    )
     inputs, combined = expand_inputs(files)
     if out_dir is not None:
         refuse_colliding_stems(inputs)
-    if combined:
-        outcomes = [_check_one(path, rules, out_dir, options, keep_going=True) for path in inputs]
-    else:
-        outcomes = [_check_one(inputs[0], rules, out_dir, options, keep_going=False)]
+    outcomes = [_check_one(item, run, out_dir, keep_going=combined) for item in inputs]
     if output_format != "text":
         for outcome in outcomes:
             if isinstance(outcome, Report):
@@ -205,26 +212,18 @@ def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **op
 
 
 def _check_one(
-    path: str | NotChecked,
-    rules: Rules,
+    item: str | NotChecked,
+    run: Callable[[str], CheckResult],
     out_dir: Path | None,
-    options: dict[str, Any],
     *,
     keep_going: bool,
 ) -> Outcome:
     """Check one file; with ``keep_going``, a file that cannot be read becomes a NotChecked."""
-    from .pipeline import check_file
-
-    if isinstance(path, NotChecked):
-        click.echo(f"csvcheck: error: {path.message}", err=True)
-        return path
+    if isinstance(item, NotChecked):
+        click.echo(f"csvcheck: error: {item.message}", err=True)
+        return item
     try:
-        result = check_file(
-            path,
-            rules=rules,
-            encoding=options["encoding"],
-            delimiter=_delimiter(options["delimiter"]),
-        )
+        result = run(item)
         return result.write(out_dir) if out_dir is not None else result.report
     except UsageError:
         raise
@@ -232,9 +231,9 @@ def _check_one(
         if not keep_going:
             raise
         # Several files: the message must say which one (not every error names its file).
-        message = str(exc) if str(exc).startswith(f"{path}:") else f"{path}: {exc}"
+        message = str(exc) if str(exc).startswith(f"{item}:") else f"{item}: {exc}"
         click.echo(f"csvcheck: error: {message}", err=True)
-        return NotChecked(path, message)
+        return NotChecked(item, message)
 
 
 def expand_inputs(arguments: tuple[str, ...]) -> tuple[list[str | NotChecked], bool]:
@@ -301,7 +300,7 @@ def refuse_colliding_stems(inputs: list[str | NotChecked]) -> None:
             )
 
 
-def wants_color(stream: Any) -> bool:
+def wants_color(stream: TextIO) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     if os.environ.get("NO_COLOR"):
         return False

@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from . import phones
 from .outcome import NotChecked, Outcome
 from .report import REPORT_VERSION, Code, Example, Finding, Report, Severity
 
@@ -73,7 +72,7 @@ _STATS = ("total", "success", "duplicate", "failed")
 
 
 def _tool() -> dict[str, str]:
-    from . import __version__
+    from . import __version__, phones  # phones imports phonenumbers: only when needed
 
     return {
         "name": "csvcheck",

@@ -152,15 +152,20 @@ class _Stream:
 
 def test_colour_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert wants_color(_Stream(tty=True))
-    assert not wants_color(_Stream(tty=False))
+    assert wants_color(_Stream(tty=True))  # type: ignore[arg-type]
+    assert not wants_color(_Stream(tty=False))  # type: ignore[arg-type]
 
 
 def test_no_colour_when_no_color_is_set_even_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not wants_color(_Stream(tty=True))
+    assert not wants_color(_Stream(tty=True))  # type: ignore[arg-type]
+
+
+def test_an_empty_no_color_does_not_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: "present and not an empty string"
+    assert wants_color(_Stream(tty=True))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- GitHub
@@ -198,6 +203,11 @@ def test_github_file_name_is_relative_and_escaped(
     monkeypatch.chdir(path.parent)
     result = cli("check", path, "--format", "github")
     assert "::error file=a%2Cb%3Ac.csv,line=2,title=invalid-number::" in result.stdout
+
+
+def test_github_standard_input_has_no_file_property(cli: Run) -> None:
+    result = cli("check", "-", "--format", "github", input="number\n12\n")
+    assert "::error line=2,title=invalid-number::" in result.stdout
 
 
 # ---------------------------------------------------------------- JUnit
