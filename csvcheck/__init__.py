@@ -6,6 +6,8 @@ rows with reasons, and a report of findings with stable codes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from .errors import (
@@ -15,6 +17,7 @@ from .errors import (
     NotTextError,
     OutputError,
     UploadError,
+    UploadTimeoutError,
     UsageError,
 )
 from .phones import normalize_numbers
@@ -33,6 +36,20 @@ from .report import (
 )
 from .rules import ListType, Rules
 
+if TYPE_CHECKING:
+    from .client import ExotelClient, UploadReceipt, UploadStatus
+
+_LAZY = {"ExotelClient", "UploadReceipt", "UploadStatus"}
+"""Names from client.py, imported on first use: httpx is slow to import and `check` needs none."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'csvcheck' has no attribute {name!r}")
+
 
 def contact_schema(
     list_type: ListType | str = ListType.STATIC, *, max_variables: int = 5
@@ -50,6 +67,7 @@ __all__ = [
     "ConfigError",
     "CsvcheckError",
     "Example",
+    "ExotelClient",
     "Finding",
     "InputError",
     "InputInfo",
@@ -63,6 +81,9 @@ __all__ = [
     "Severity",
     "Stats",
     "UploadError",
+    "UploadReceipt",
+    "UploadStatus",
+    "UploadTimeoutError",
     "UsageError",
     "__version__",
     "check_bytes",
