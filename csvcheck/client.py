@@ -40,6 +40,9 @@ TERMINAL = frozenset({"completed", "failed", "error"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 POST_RETRY_STATUSES = frozenset({429, 503})
 """A 502 or 504 to a POST may come after the server took the file: never sent twice."""
+SLEEP: Callable[[float], None] = time.sleep
+CLOCK: Callable[[], float] = time.monotonic
+"""Defaults for a client made without ``sleep``/``clock`` (the CLI's); tests replace them."""
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures where the request cannot have reached the server."""
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
@@ -221,8 +224,8 @@ class ExotelClient:
         base_url: str | None = None,
         environ: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
         request_timeout: float = 60.0,
         retry: RetryPolicy = RetryPolicy(),
         poll: PollPolicy = PollPolicy(),
@@ -231,7 +234,8 @@ class ExotelClient:
         environ = os.environ if environ is None else environ
         self._credentials = _Credentials.from_env(environ)
         self.base_url = resolve_base_url(subdomain, base_url, environ)
-        self.sleep, self.clock = sleep, clock
+        self.sleep = sleep or SLEEP
+        self.clock = clock or CLOCK
         self.request_timeout, self.retry, self.poll = request_timeout, retry, poll
         self._on_retry = on_retry
         self._status_urls: dict[str, str] = {}
@@ -286,9 +290,10 @@ class ExotelClient:
                 f"upload of {path.name}: Exotel took the request but sent no upload id; "
                 f"check the list {list_name!r} in Exotel before uploading again"
             )
+        upload_id = self._scrub(upload_id)
         status_url = self._status_url(body, upload_id)
         self._status_urls[upload_id] = status_url
-        status = _status_word(item, data)
+        status = self._scrub(_status_word(item, data))
         return UploadReceipt(upload_id, list_name, str(list_type), str(path), status, status_url)
 
     def status(self, upload_id: str) -> UploadStatus:
@@ -301,8 +306,9 @@ class ExotelClient:
         body = self._checked_body(response, f"status of upload {upload_id}")
         item = _first_item(body)
         data = _data(item)
+        messages = tuple(self._scrub(message) for message in _error_messages(body))
         return UploadStatus(
-            upload_id, _status_word(item, data), _stats(item, data), _error_messages(body)
+            upload_id, self._scrub(_status_word(item, data)), _stats(item, data), messages
         )
 
     def wait(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +157,9 @@ def upload_checked(
         report = result.write(out_dir)
         return _run(report, client, list_name, wait, timeout, on_progress)
     with tempfile.TemporaryDirectory(prefix="csvcheck-upload-") as folder:
-        report = result.write(folder)
-        return _run(report, client, list_name, wait, timeout, on_progress)
+        run = _run(result.write(folder), client, list_name, wait, timeout, on_progress)
+    # The temporary files are gone: a report that listed them would point at nothing.
+    return replace(run, report=replace(run.report, outputs=None))
 
 
 def _run(
@@ -319,7 +320,12 @@ def render_upload_text(run: UploadRun) -> str:
         codes = ", ".join(str(f.code) for f in run.refused)
         lines.append(f"not uploaded: the check found errors that stop an upload ({codes})")
     else:
-        lines.append(f"upload to Exotel, list {run.list_name}:")
+        stats = run.report.stats
+        aside = stats.duplicate + stats.failed
+        lines.append(
+            f"upload to Exotel, list {run.list_name}: {stats.success} clean contacts"
+            + (f" ({aside} set aside)" if aside else "")
+        )
         for k, part in enumerate(run.parts, start=1):
             lines.extend(render_part(k, part))
     return "\n".join(lines) + "\n"
