@@ -47,7 +47,13 @@ class HeaderPlan:
 
     @property
     def output(self) -> tuple[str, ...]:
-        """Output columns: ``number`` first, the rest in input order."""
+        """Output columns: ``number`` first, the rest in input order.
+
+        When a file-level error blocks every record, the clean output is just ``number``
+        (empty), so that even then it is a valid, upload-ready file.
+        """
+        if self.blocking:
+            return (NUMBER_COLUMN,)
         kept = [t for t in self.targets if t is not None and t != NUMBER_COLUMN]
         return (NUMBER_COLUMN, *kept) if self.number_index is not None else tuple(kept)
 
@@ -68,12 +74,12 @@ def _explicit(header: tuple[str, ...], rules: Rules) -> dict[int, str]:
     return chosen
 
 
-def _target(raw: str, rules: Rules) -> str | None:
+def _target(raw: str, rules: Rules, claimed: set[str]) -> str | None:
+    """The output name of a column not named by --map; ``claimed`` are the names --map took."""
     key = header_key(raw)
-    if key in STANDARD_COLUMNS:
-        return key
-    if key in HEADER_ALIASES:
-        return HEADER_ALIASES[key]
+    standard = key if key in STANDARD_COLUMNS else HEADER_ALIASES.get(key)
+    if standard is not None and standard not in claimed:
+        return standard
     if rules.list_type is ListType.DYNAMIC:
         return trim_header(raw)
     return None
@@ -94,7 +100,7 @@ def resolve_headers(header: tuple[str, ...], rules: Rules) -> HeaderPlan:
             blank.append(Example(line=None, column=f"column {index + 1}", value=raw))
             targets.append(None)
             continue
-        target = explicit.get(index, _target(raw, rules))
+        target = explicit.get(index) or _target(raw, rules, set(explicit.values()))
         if target is None:
             unknown.append(Example(line=None, column=raw, value=raw))
         targets.append(target)

@@ -15,7 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_exotel import (
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+import csvcheck
+from csvcheck import ConfigError, ExotelClient, Stats, UploadError, UploadTimeoutError, UsageError
+from csvcheck.client import PollPolicy, RetryPolicy
+
+from .fake_exotel import (
     BASIC,
     ENV,
     KEY,
@@ -28,12 +35,6 @@ from fake_exotel import (
     status_body,
     status_path,
 )
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
-import csvcheck
-from csvcheck import ConfigError, ExotelClient, Stats, UploadError, UploadTimeoutError, UsageError
-from csvcheck.client import PollPolicy, RetryPolicy
 
 
 @pytest.fixture

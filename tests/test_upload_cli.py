@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from fake_exotel import (
+from pytest_httpserver import HTTPServer
+
+import csvcheck.client
+from csvcheck import ExotelClient, Part, Stats
+from csvcheck.upload import upload_parts
+
+from .fake_exotel import (
     ENV,
     TOKEN,
     UPLOAD_PATH,
@@ -20,11 +26,6 @@ from fake_exotel import (
     status_body,
     status_path,
 )
-from pytest_httpserver import HTTPServer
-
-import csvcheck.client
-from csvcheck import ExotelClient, Part, Stats
-from csvcheck.upload import upload_parts
 
 CONTACTS = (
     "Mobile,First Name\n"
