@@ -46,6 +46,7 @@ CLOCK: Callable[[], float] = time.monotonic
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures where the request cannot have reached the server."""
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
+_UPLOAD_ID = re.compile(r"[^/?#%\s]{1,200}")
 _COUNT_NAMES = {
     "total": ("total", "total_records", "total_count"),
     "success": ("success", "success_count"),
@@ -244,6 +245,8 @@ class ExotelClient:
             transport=transport,
             timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 15.0)),
             follow_redirects=False,
+            # A loopback base URL (a test server, a local tunnel) never goes through a proxy.
+            trust_env=not is_loopback(self.host),
             headers={"Accept": "application/json", "User-Agent": "csvcheck"},
         )
 
@@ -299,7 +302,7 @@ class ExotelClient:
     def status(self, upload_id: str) -> UploadStatus:
         """Read the status of an upload once."""
         upload_id = upload_id.strip()
-        if not upload_id or "/" in upload_id:
+        if not _UPLOAD_ID.fullmatch(upload_id):
             raise UsageError(f"{upload_id!r} is not an upload id")
         url = self._status_urls.get(upload_id) or self._account_url(f"csv-status/{upload_id}")
         response = self._send("GET", url)

@@ -472,3 +472,9 @@ def test_an_httpx_error_carrying_the_token_is_scrubbed(
 def test_the_public_api_exports_the_client() -> None:
     assert {"ExotelClient", "UploadReceipt", "UploadStatus"} <= set(csvcheck.__all__)
     assert csvcheck.UploadReceipt.__name__ == "UploadReceipt"
+
+
+@pytest.mark.parametrize("upload_id", ["", "../../accounts", "a?b", "a b"])
+def test_an_upload_id_that_would_change_the_url_is_refused(upload_id: str) -> None:
+    with pytest.raises(UsageError, match="not an upload id"):
+        ExotelClient(environ=ENV).status(upload_id)
