@@ -305,8 +305,8 @@ def upload(
         )
     render = render_upload_json if output_format == "json" else render_upload_text
     click.echo(render(run), nl=False)
-    if run.refused:
-        click.echo("csvcheck: not uploaded: fix the errors above first", err=True)
+    if run.reason:
+        click.echo(f"csvcheck: not uploaded: {run.reason}", err=True)
         sys.exit(EXIT_INVALID)
     for line in failure_lines(run):
         click.echo(f"csvcheck: error: {line}", err=True)

@@ -47,6 +47,7 @@ _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures where the request cannot have reached the server."""
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
 _UPLOAD_ID = re.compile(r"[^/?#%\s]{1,200}")
+"""An upload id or account sid: nothing that would change the URL it is put in."""
 _COUNT_NAMES = {
     "total": ("total", "total_records", "total_count"),
     "success": ("success", "success_count"),
@@ -148,6 +149,10 @@ class _Credentials:
             raise ConfigError(
                 f"{' and '.join(missing)} {verb} not set: Exotel credentials are read from "
                 f"the environment ({ENV_KEY}, {ENV_TOKEN}, {ENV_SID})"
+            )
+        if not _UPLOAD_ID.fullmatch(values[ENV_SID]):
+            raise ConfigError(
+                f"{ENV_SID} has characters an account sid cannot have (/ ? # % space)"
             )
         return cls(values[ENV_KEY], values[ENV_TOKEN], values[ENV_SID])
 
@@ -293,7 +298,11 @@ class ExotelClient:
                 f"upload of {path.name}: Exotel took the request but sent no upload id; "
                 f"check the list {list_name!r} in Exotel before uploading again"
             )
-        upload_id = self._scrub(upload_id)
+        if not _UPLOAD_ID.fullmatch(upload_id):
+            raise UploadError(
+                f"upload of {path.name}: Exotel sent an upload id csvcheck cannot follow "
+                f"({self._scrub(upload_id)[:40]!r}); check the list {list_name!r} in Exotel"
+            )
         status_url = self._status_url(body, upload_id)
         self._status_urls[upload_id] = status_url
         status = self._scrub(_status_word(item, data))

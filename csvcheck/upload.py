@@ -86,22 +86,22 @@ class UploadRun:
     parts: tuple[PartUpload, ...] = ()
     """One entry per clean part, in order."""
     refused: tuple[Finding, ...] = ()
-    """File-level errors that stopped the upload; nothing was sent when there are any."""
+    """The findings that stopped the upload."""
+    reason: str = ""
+    """Why nothing was uploaded; empty when the parts were sent."""
 
     @property
     def completed(self) -> bool:
         """True when every part was uploaded and completed."""
         return (
-            not self.refused
-            and bool(self.parts)
-            and all(p.state == "completed" for p in self.parts)
+            not self.reason and bool(self.parts) and all(p.state == "completed" for p in self.parts)
         )
 
     @property
     def sent(self) -> bool:
         """True when every part was taken by Exotel (completed, or not waited for)."""
         return (
-            not self.refused
+            not self.reason
             and bool(self.parts)
             and all(p.state in {"completed", "uploaded"} for p in self.parts)
         )
@@ -111,7 +111,8 @@ class UploadRun:
             **self.report.to_dict(),
             "upload": {
                 "list_name": self.list_name,
-                "refused": [str(f.code) for f in self.refused],
+                "refused": self.reason or None,
+                "refused_codes": list(dict.fromkeys(str(f.code) for f in self.refused)),
                 "completed": self.completed,
                 "parts": [p.to_dict() for p in self.parts],
             },
@@ -148,16 +149,19 @@ def upload_checked(
     on_progress: Callable[[PartUpload | UploadStatus], None] | None = None,
 ) -> UploadRun:
     """Write the clean part(s) (into out_dir, or a temporary folder) and upload each."""
+    report = result.write(out_dir) if out_dir is not None else result.report
     refused = blocking_findings(result.report)
     if refused:
-        return UploadRun(result.report, list_name, refused=refused)
+        codes = ", ".join(dict.fromkeys(str(f.code) for f in refused))
+        reason = f"the check found problems that stop an upload ({codes})"
+        return UploadRun(report, list_name, refused=refused, reason=reason)
     if result.report.stats.success == 0:
-        return UploadRun(result.report, list_name, refused=_no_contacts(result.report))
+        return UploadRun(report, list_name, reason="no clean contacts: every record was set aside")
+    list_type = str(result.rules.list_type)
     if out_dir is not None:
-        report = result.write(out_dir)
-        return _run(report, client, list_name, wait, timeout, on_progress)
+        return _run(report, client, list_name, list_type, wait, timeout, on_progress)
     with tempfile.TemporaryDirectory(prefix="csvcheck-upload-") as folder:
-        run = _run(result.write(folder), client, list_name, wait, timeout, on_progress)
+        run = _run(result.write(folder), client, list_name, list_type, wait, timeout, on_progress)
     # The temporary files are gone: a report that listed them would point at nothing.
     return replace(run, report=replace(run.report, outputs=None))
 
@@ -166,6 +170,7 @@ def _run(
     report: Report,
     client: ExotelClient,
     list_name: str,
+    list_type: str,
     wait: bool,
     timeout: float,
     on_progress: Callable[[PartUpload | UploadStatus], None] | None,
@@ -175,17 +180,12 @@ def _run(
         client,
         report.outputs.clean,
         list_name,
-        str(report.options.get("type", "static")),
+        list_type,
         wait=wait,
         timeout=timeout,
         on_progress=on_progress,
     )
     return UploadRun(report, list_name, parts)
-
-
-def _no_contacts(report: Report) -> tuple[Finding, ...]:
-    message = "no clean contacts to upload: every record was set aside"
-    return (Finding(Code.NO_RECORDS, report.stats.total, message),)
 
 
 def upload_parts(
@@ -316,9 +316,8 @@ def render_part(k: int, part: PartUpload) -> list[str]:
 def render_upload_text(run: UploadRun) -> str:
     """The check report, then one block per part."""
     lines = [render_text(run.report).rstrip("\n")]
-    if run.refused:
-        codes = ", ".join(str(f.code) for f in run.refused)
-        lines.append(f"not uploaded: the check found errors that stop an upload ({codes})")
+    if run.reason:
+        lines.append(f"not uploaded: {run.reason}")
     else:
         stats = run.report.stats
         aside = stats.duplicate + stats.failed

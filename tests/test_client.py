@@ -478,3 +478,16 @@ def test_the_public_api_exports_the_client() -> None:
 def test_an_upload_id_that_would_change_the_url_is_refused(upload_id: str) -> None:
     with pytest.raises(UsageError, match="not an upload id"):
         ExotelClient(environ=ENV).status(upload_id)
+
+
+def test_an_account_sid_that_would_change_the_url_is_refused() -> None:
+    with pytest.raises(ConfigError, match="EXOTEL_ACCOUNT_SID"):
+        ExotelClient(environ={**ENV, "EXOTEL_ACCOUNT_SID": "AC/../other"})
+
+
+def test_an_unusable_upload_id_from_exotel_is_an_upload_error(
+    exotel: FakeExotel, make_client: Callable[..., ExotelClient], clean_csv: Path
+) -> None:
+    exotel.answer_once(UPLOAD_PATH, 200, receipt_body("../../elsewhere"))
+    with pytest.raises(UploadError, match="upload id csvcheck cannot follow"):
+        make_client().upload(clean_csv, "spring")

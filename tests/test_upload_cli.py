@@ -163,6 +163,33 @@ def test_file_level_errors_refuse_the_upload(
     assert exotel.requests_to(UPLOAD_PATH) == 0
 
 
+def test_a_refused_upload_still_writes_the_outputs_and_says_why_in_json(
+    cli: Callable[..., Result],
+    exotel: FakeExotel,
+    env: dict[str, str],
+    write_csv: Callable[..., Path],
+    tmp_path: Path,
+) -> None:
+    path = write_csv("number,number\n+919876543210,+919876543211\n")
+    out = tmp_path / "out"
+    result = cli("upload", path, "--list-name", "spring", "--out", out, "--format", "json", env=env)
+    assert result.exit_code == 1
+    upload = json.loads(result.stdout)["upload"]
+    assert upload["refused_codes"] == ["duplicate-header"]
+    assert "duplicate-header" in upload["refused"]
+    assert upload["parts"] == []
+    assert (out / "contacts.rejects.csv").exists()
+    assert exotel.requests_to(UPLOAD_PATH) == 0
+
+
+def test_strict_refuses_a_file_that_is_not_upload_ready_as_is(
+    cli: Callable[..., Result], exotel: FakeExotel, env: dict[str, str], contacts: Path
+) -> None:
+    result = cli("upload", contacts, "--list-name", "spring", "--strict", env=env)
+    assert result.exit_code == 1
+    assert exotel.requests_to(UPLOAD_PATH) == 0
+
+
 def test_a_file_with_no_clean_contacts_is_not_uploaded(
     cli: Callable[..., Result],
     exotel: FakeExotel,
@@ -172,6 +199,7 @@ def test_a_file_with_no_clean_contacts_is_not_uploaded(
     path = write_csv("number\n12345\n")
     result = cli("upload", path, "--list-name", "spring", env=env)
     assert result.exit_code == 1
+    assert "not uploaded: no clean contacts" in result.stderr
     assert exotel.requests_to(UPLOAD_PATH) == 0
 
 
