@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,6 +15,9 @@ from . import __version__
 from .errors import CsvcheckError, UsageError
 from .render import render_json, render_text, summary_line
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
+
+if TYPE_CHECKING:
+    from .client import ExotelClient, UploadStatus
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 RENDERERS = {"text": render_text, "json": render_json}
@@ -232,7 +235,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.shown: str | None = None
-        self.latest: Any = None
+        self.latest: UploadStatus | None = None
         """The last UploadStatus seen, to show when waiting ends in a timeout."""
 
     def retry(self, message: str) -> None:
@@ -250,7 +253,7 @@ class _Progress:
             self.shown = line
 
 
-def _client(subdomain: str | None, base_url: str | None, progress: _Progress) -> Any:
+def _client(subdomain: str | None, base_url: str | None, progress: _Progress) -> ExotelClient:
     from .client import ExotelClient
 
     return ExotelClient(subdomain=subdomain, base_url=base_url, on_retry=progress.retry)
