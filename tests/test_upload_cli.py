@@ -241,6 +241,20 @@ def test_a_401_exits_3_and_mentions_the_region(
     assert shows_no_token(result)
 
 
+def test_connection_refused_exits_3_after_the_retries(
+    cli: Callable[..., Result], env: dict[str, str], contacts: Path, fake_time: FakeTime
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        env = {**env, "EXOTEL_BASE_URL": f"http://127.0.0.1:{port}"}
+        result = cli("upload", contacts, "--list-name", "spring", env=env)
+    assert result.exit_code == 3
+    assert "cannot connect to 127.0.0.1" in result.stderr
+    assert result.stderr.count("; try ") == 4  # five tries in all, each retry announced
+    assert len(fake_time.sleeps) == 4
+
+
 def test_a_failed_upload_exits_3_with_exotels_message_and_the_id(
     cli: Callable[..., Result], exotel: FakeExotel, env: dict[str, str], contacts: Path
 ) -> None:
