@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from .answers import UploadReceipt, UploadStatus
 from .errors import (
     ConfigError,
     CsvcheckError,
@@ -37,17 +38,15 @@ from .report import (
 from .rules import ListType, Rules
 
 if TYPE_CHECKING:
-    from .client import ExotelClient, UploadReceipt, UploadStatus
-
-_LAZY = {"ExotelClient", "UploadReceipt", "UploadStatus"}
-"""Names from client.py, imported on first use: httpx is slow to import and `check` needs none."""
+    from .client import ExotelClient
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from . import client
+    # ExotelClient is imported on first use: httpx is slow to import and `check` needs none.
+    if name == "ExotelClient":
+        from .client import ExotelClient
 
-        return getattr(client, name)
+        return ExotelClient
     raise AttributeError(f"module 'csvcheck' has no attribute {name!r}")
 
 

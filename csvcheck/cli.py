@@ -17,7 +17,8 @@ from .render import render_json, render_text, summary_line
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
 
 if TYPE_CHECKING:
-    from .client import ExotelClient, UploadStatus
+    from .answers import UploadStatus
+    from .client import ExotelClient
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 RENDERERS = {"text": render_text, "json": render_json}
@@ -242,7 +243,7 @@ class _Progress:
         click.echo(f"csvcheck: {message}", err=True)
 
     def __call__(self, event: object) -> None:
-        from .client import UploadStatus
+        from .answers import UploadStatus
         from .upload import progress_line
 
         if isinstance(event, UploadStatus):

@@ -22,21 +22,31 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import tenacity
 
+from .answers import (
+    UploadReceipt,
+    UploadStatus,
+    as_int,
+    data_of,
+    error_messages,
+    first_item,
+    stats_in,
+    status_word,
+    summary_url,
+    upload_id_in,
+)
 from .errors import ConfigError, InputError, UploadError, UploadTimeoutError, UsageError
-from .report import Stats
 
 ENV_KEY, ENV_TOKEN, ENV_SID = "EXOTEL_API_KEY", "EXOTEL_API_TOKEN", "EXOTEL_ACCOUNT_SID"
 ENV_SUBDOMAIN, ENV_BASE_URL = "EXOTEL_SUBDOMAIN", "EXOTEL_BASE_URL"
 DEFAULT_HOST = "api.exotel.com"
 HOSTS = {"api.exotel.com": "Singapore", "api.in.exotel.com": "Mumbai"}
-TERMINAL = frozenset({"completed", "failed", "error"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 POST_RETRY_STATUSES = frozenset({429, 503})
 """A 502 or 504 to a POST may come after the server took the file: never sent twice."""
@@ -48,12 +58,6 @@ _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
 _UPLOAD_ID = re.compile(r"[^/?#%\s]{1,200}")
 """An upload id or account sid: nothing that would change the URL it is put in."""
-_COUNT_NAMES = {
-    "total": ("total", "total_records", "total_count"),
-    "success": ("success", "success_count"),
-    "duplicate": ("duplicate", "duplicate_count", "duplicates"),
-    "failed": ("failed", "failure_count", "failed_count", "failure"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,58 +84,6 @@ class PollPolicy:
     """Each wait is this much longer than the one before."""
     maximum: float = 30.0
     """Longest wait between two looks."""
-
-
-@dataclass(frozen=True, slots=True)
-class UploadReceipt:
-    """Exotel's answer to an upload: the file was taken and is processed in the background."""
-
-    upload_id: str
-    """The id to follow the upload with (``csvcheck status ID``)."""
-    list_name: str
-    """The list the contacts go to."""
-    list_type: str
-    """``static`` or ``dynamic``."""
-    file: str
-    """The file that was sent."""
-    status: str
-    """The status Exotel gave at once, usually ``in-progress``."""
-    status_url: str
-    """Where the status is read (always on the host the file went to)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class UploadStatus:
-    """Where an upload stands, as Exotel reports it."""
-
-    upload_id: str
-    """The upload this is about."""
-    status: str
-    """``in-progress``, ``completed``, ``failed``, ``error``, or another word Exotel sent."""
-    stats: Stats | None = None
-    """Exotel's counts (total, success, duplicate, failed), when it sent them."""
-    messages: tuple[str, ...] = ()
-    """Error text Exotel sent (``error_data``), for a person to read."""
-
-    @property
-    def finished(self) -> bool:
-        """True once the status is final: completed, failed or error."""
-        return self.status in TERMINAL
-
-    @property
-    def completed(self) -> bool:
-        return self.status == "completed"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "upload_id": self.upload_id,
-            "status": self.status,
-            "stats": asdict(self.stats) if self.stats is not None else None,
-            "messages": list(self.messages),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,9 +242,9 @@ class ExotelClient:
             files={"file_name": (f"{path.stem}.csv", content, "text/csv")},
         )
         body = self._checked_body(response, f"upload of {path.name}")
-        item = _first_item(body)
-        data = _data(item)
-        upload_id = _upload_id(body, item, data)
+        item = first_item(body)
+        data = data_of(item)
+        upload_id = upload_id_in(body, item, data)
         if upload_id is None:
             raise UploadError(
                 f"upload of {path.name}: Exotel took the request but sent no upload id; "
@@ -305,7 +257,7 @@ class ExotelClient:
             )
         status_url = self._status_url(body, upload_id)
         self._status_urls[upload_id] = status_url
-        status = self._scrub(_status_word(item, data))
+        status = self._scrub(status_word(item, data))
         return UploadReceipt(upload_id, list_name, str(list_type), str(path), status, status_url)
 
     def status(self, upload_id: str) -> UploadStatus:
@@ -316,11 +268,11 @@ class ExotelClient:
         url = self._status_urls.get(upload_id) or self._account_url(f"csv-status/{upload_id}")
         response = self._send("GET", url)
         body = self._checked_body(response, f"status of upload {upload_id}")
-        item = _first_item(body)
-        data = _data(item)
-        messages = tuple(self._scrub(message) for message in _error_messages(body))
+        item = first_item(body)
+        data = data_of(item)
+        messages = tuple(self._scrub(message) for message in error_messages(body))
         return UploadStatus(
-            upload_id, self._scrub(_status_word(item, data)), _stats(item, data), messages
+            upload_id, self._scrub(status_word(item, data)), stats_in(item, data), messages
         )
 
     def wait(
@@ -346,7 +298,7 @@ class ExotelClient:
 
     def _status_url(self, body: dict[str, Any], upload_id: str) -> str:
         """summary.url when it points at our own host; otherwise csv-status/<id> on it."""
-        url = _summary_url(body)
+        url = summary_url(body)
         if url:
             target = httpx.URL(self.base_url + "/").join(url)
             ours = httpx.URL(self.base_url)
@@ -413,7 +365,7 @@ class ExotelClient:
 
     def _checked_body(self, response: httpx.Response, what: str) -> dict[str, Any]:
         body = _json_object(response)
-        messages = _error_messages(body or {})
+        messages = error_messages(body or {})
         detail = "; ".join(messages)
         code = response.status_code
         if code == 401:
@@ -429,7 +381,7 @@ class ExotelClient:
                     f"{what}: Exotel's answer is not JSON (HTTP {code}, {kind}): {snippet!r}"
                 )
             )
-        item_code = _as_int(_first_item(body).get("code"))
+        item_code = as_int(first_item(body).get("code"))
         if item_code is not None and item_code >= 400:
             raise UploadError(
                 self._scrub(f"{what}: Exotel refused it ({item_code}: {detail or 'no detail'})")
@@ -485,98 +437,3 @@ def _json_object(response: httpx.Response) -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def _first_item(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``response`` may be one object or a list of them: the first object."""
-    found = body.get("response")
-    if isinstance(found, list):
-        found = next((item for item in found if isinstance(item, dict)), None)
-    return found if isinstance(found, dict) else {}
-
-
-def _data(item: Mapping[str, Any]) -> dict[str, Any]:
-    found = item.get("data")
-    if isinstance(found, list):
-        found = next((entry for entry in found if isinstance(entry, dict)), None)
-    return found if isinstance(found, dict) else {}
-
-
-def _summary_url(body: Mapping[str, Any]) -> str | None:
-    for holder in (body, _first_item(body)):
-        summary = holder.get("summary")
-        if isinstance(summary, dict) and isinstance(summary.get("url"), str):
-            return str(summary["url"])
-    return None
-
-
-def _upload_id(
-    body: Mapping[str, Any], item: Mapping[str, Any], data: Mapping[str, Any]
-) -> str | None:
-    for holder in (data, item):
-        for key in ("upload_id", "uploadId", "id", "sid"):
-            value = holder.get(key)
-            if isinstance(value, str | int) and str(value).strip():
-                return str(value).strip()
-    url = _summary_url(body)
-    if url:
-        last = httpx.URL(url).path.rstrip("/").rpartition("/")[2]
-        return last or None
-    return None
-
-
-def _status_word(item: Mapping[str, Any], data: Mapping[str, Any]) -> str:
-    """The upload's status, lower-case with hyphens; the envelope's "success" is not one."""
-    for holder in (data, item):
-        for key in ("status", "Status", "upload_status"):
-            value = holder.get(key)
-            if isinstance(value, str) and value.strip():
-                word = re.sub(r"[\s_]+", "-", value.strip().lower())
-                word = {"inprogress": "in-progress", "complete": "completed"}.get(word, word)
-                if holder is item and word not in TERMINAL | {"in-progress"}:
-                    continue
-                return word
-    return "unknown"
-
-
-def _stats(item: Mapping[str, Any], data: Mapping[str, Any]) -> Stats | None:
-    for holder in (data, item):
-        raw = holder.get("Stats", holder.get("stats"))
-        if isinstance(raw, dict):
-            counts = {
-                name: next((_as_int(raw.get(key)) for key in keys if key in raw), None)
-                for name, keys in _COUNT_NAMES.items()
-            }
-            if any(value is not None for value in counts.values()):
-                return Stats(**{name: value or 0 for name, value in counts.items()})
-    return None
-
-
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float | str):
-        try:
-            return int(float(value))
-        except ValueError:
-            return None
-    return None
-
-
-def _error_messages(body: Mapping[str, Any]) -> tuple[str, ...]:
-    """Texts from ``error_data`` (on the body or on any response item), for a person."""
-    found = body.get("response")
-    items = found if isinstance(found, list) else [found]
-    holders = [body, *(item for item in items if isinstance(item, dict))]
-    messages: list[str] = []
-    for holder in holders:
-        error = holder.get("error_data")
-        if isinstance(error, str) and error.strip():
-            messages.append(error.strip())
-        elif isinstance(error, dict):
-            parts = [str(error[k]).strip() for k in ("message", "description") if error.get(k)]
-            if parts:
-                messages.append(": ".join(dict.fromkeys(parts)))
-    return tuple(dict.fromkeys(messages))

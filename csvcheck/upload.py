@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .client import ExotelClient, UploadStatus
+from .answers import UploadStatus
+from .client import ExotelClient
 from .errors import UploadError, UploadTimeoutError
 from .pipeline import CheckResult
 from .render import render_text
