@@ -141,11 +141,12 @@ def _text_of(outcome: Outcome, color: bool) -> str:
 # ---------------------------------------------------------------- text for a terminal
 
 
-def render_text(report: Report, *, color: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False, advice: bool = True) -> str:
     """A terminal summary: verdict, a table of findings, the top findings, what to do next.
 
     ``color`` adds ANSI styles; the CLI sets it only when stdout is a terminal and
-    ``NO_COLOR`` is not set.
+    ``NO_COLOR`` is not set. ``advice=False`` leaves out "next" (for a caller, such as the
+    upload command, that says itself what happens next).
     """
     paint = _painter(color)
     stats = report.stats
@@ -165,7 +166,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
             lines += _finding_lines(finding, paint)
         if len(wanted) > TOP_FINDINGS:
             lines.append(f"  … {len(wanted) - TOP_FINDINGS} more in the table above")
-    lines += ["", "  " + paint("next", None), *(f"  - {step}" for step in next_steps(report))]
+    if advice:
+        lines += ["", "  " + paint("next", None), *(f"  - {step}" for step in next_steps(report))]
     return "\n".join(lines) + "\n"
 
 

@@ -135,6 +135,12 @@ def test_text_colour_only_when_asked() -> None:
     assert "\x1b[" not in render_text(report, color=False)
 
 
+def test_text_without_advice_has_no_next_steps() -> None:
+    report = check_file(INPUTS / "contacts.csv").report
+    assert "\n  next\n" in render_text(report)
+    assert "next" not in render_text(report, advice=False)
+
+
 def test_text_escapes_control_characters_from_the_file(write_csv: Callable[..., Path]) -> None:
     path = write_csv("number,first_name\n12\x1b[31m,x\n")
     text = render_text(check_file(path).report)
