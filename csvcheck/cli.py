@@ -166,7 +166,13 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...",
+    type=click.Path(allow_dash=True, path_type=str),
+)
 @check_options
 @click.option(
     "--out",

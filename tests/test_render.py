@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from csvcheck.render import FORMATS, render_text
 from csvcheck.render_ci import escape_data, escape_property, workflow_command
 from csvcheck.report import DESCRIPTION
 
+ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 INPUTS = GOLDEN / "inputs"
 SAMPLES = Path(__file__).parent.parent / "sample_data"
@@ -172,6 +175,44 @@ def test_no_colour_when_no_color_is_set_even_on_a_terminal(
 def test_an_empty_no_color_does_not_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "")  # no-color.org: "present and not an empty string"
     assert wants_color(_Stream(tty=True))  # type: ignore[arg-type]
+
+
+def _stdout_on_a_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run the CLI with stdout on a pseudo-terminal, as a person at a terminal would.
+
+    Only for short reports: the output must fit the terminal's buffer, since it is read after
+    the run ends.
+    """
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    with os.fdopen(leader, "rb", buffering=0) as terminal:
+        process = subprocess.run(
+            [sys.executable, "-m", "csvcheck", *args],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            timeout=120,
+            check=False,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = terminal.read(65536)
+            except OSError:  # Linux: EIO once the follower side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    assert process.returncode == 0
+    return b"".join(chunks).decode()
+
+
+def test_colour_on_a_real_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    clean = str(INPUTS / "clean.csv")
+    assert "\x1b[32m" in _stdout_on_a_terminal("check", clean, env={})
+    assert "\x1b[" not in _stdout_on_a_terminal("check", clean, env={"NO_COLOR": "1"})
 
 
 # ---------------------------------------------------------------- GitHub
