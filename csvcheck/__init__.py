@@ -6,8 +6,11 @@ rows with reasons, and a report of findings with stable codes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
+from .answers import UploadReceipt, UploadStatus
 from .errors import (
     ConfigError,
     CsvcheckError,
@@ -15,6 +18,7 @@ from .errors import (
     NotTextError,
     OutputError,
     UploadError,
+    UploadTimeoutError,
     UsageError,
 )
 from .phones import normalize_numbers
@@ -33,6 +37,18 @@ from .report import (
 )
 from .rules import ListType, Rules
 
+if TYPE_CHECKING:
+    from .client import ExotelClient
+
+
+def __getattr__(name: str) -> Any:
+    # ExotelClient is imported on first use: httpx is slow to import and `check` needs none.
+    if name == "ExotelClient":
+        from .client import ExotelClient
+
+        return ExotelClient
+    raise AttributeError(f"module 'csvcheck' has no attribute {name!r}")
+
 
 def contact_schema(
     list_type: ListType | str = ListType.STATIC, *, max_variables: int = 5
@@ -50,6 +66,7 @@ __all__ = [
     "ConfigError",
     "CsvcheckError",
     "Example",
+    "ExotelClient",
     "Finding",
     "InputError",
     "InputInfo",
@@ -63,6 +80,9 @@ __all__ = [
     "Severity",
     "Stats",
     "UploadError",
+    "UploadReceipt",
+    "UploadStatus",
+    "UploadTimeoutError",
     "UsageError",
     "__version__",
     "check_bytes",

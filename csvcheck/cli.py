@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from . import __version__
 from .errors import CsvcheckError, UsageError
-from .render import render_json, render_text, summary_line
+from .outcome import NotChecked, Outcome
+from .render import FORMATS, render, summary_line
+from .report import Report
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
 
+if TYPE_CHECKING:
+    from .answers import UploadStatus
+    from .client import ExotelClient
+    from .pipeline import CheckResult
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
-RENDERERS = {"text": render_text, "json": render_json}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,34 +166,312 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...",
+    type=click.Path(allow_dash=True, path_type=str),
+)
 @check_options
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write clean part(s), rejects and report.json here.",
+    help="Write clean part(s), rejects and report.json here (<stem>.* for each FILE).",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(RENDERERS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Report format on stdout.",
+    help="Report format on stdout (one document for all files).",
 )
 @guarded
-def check(file: str, out_dir: Path | None, output_format: str, **options: Any) -> None:
-    """Check FILE (or - for standard input) the way Exotel will."""
+def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **options: Any) -> None:
+    """Check each FILE the way Exotel will.
+
+    FILE is a CSV file, a folder (every *.csv in it, sorted by name), a quoted glob pattern,
+    or - for standard input. With several files the report covers them all and the exit code
+    is the worst one: 3 (a file could not be checked) over 1 (a file fails) over 0.
+    """
     from .pipeline import check_file
 
-    rules = rules_from(options)
-    result = check_file(
-        file, rules=rules, encoding=options["encoding"], delimiter=_delimiter(options["delimiter"])
+    run = partial(
+        check_file,
+        rules=rules_from(options),
+        encoding=options["encoding"],
+        delimiter=_delimiter(options["delimiter"]),
     )
-    report = result.write(out_dir) if out_dir is not None else result.report
+    inputs, combined = expand_inputs(files)
+    if out_dir is not None:
+        refuse_colliding_stems(inputs)
+    outcomes = [_check_one(item, run, out_dir, keep_going=combined) for item in inputs]
     if output_format != "text":
-        click.echo(summary_line(report), err=True)
-    click.echo(RENDERERS[output_format](report), nl=False)
-    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+        for outcome in outcomes:
+            if isinstance(outcome, Report):
+                click.echo(summary_line(outcome), err=True)
+    color = output_format == "text" and wants_color(sys.stdout)
+    text = render(outcomes, output_format, combined=combined, color=color)
+    click.echo(text, nl=False, color=color)
+    sys.exit(worst_exit(outcomes))
+
+
+def _check_one(
+    item: str | NotChecked,
+    run: Callable[[str], CheckResult],
+    out_dir: Path | None,
+    *,
+    keep_going: bool,
+) -> Outcome:
+    """Check one file; with ``keep_going``, a file that cannot be read becomes a NotChecked."""
+    if isinstance(item, NotChecked):
+        click.echo(f"csvcheck: error: {item.message}", err=True)
+        return item
+    try:
+        result = run(item)
+        return result.write(out_dir) if out_dir is not None else result.report
+    except UsageError:
+        raise
+    except CsvcheckError as exc:
+        if not keep_going:
+            raise
+        # Several files: the message must say which one (not every error names its file).
+        message = str(exc) if str(exc).startswith(f"{item}:") else f"{item}: {exc}"
+        click.echo(f"csvcheck: error: {message}", err=True)
+        return NotChecked(item, message)
+
+
+def expand_inputs(arguments: tuple[str, ...]) -> tuple[list[str | NotChecked], bool]:
+    """The files to check, in order and without repeats, and whether the run is combined.
+
+    A folder gives every *.csv file directly inside it (not in subfolders), sorted by name; a
+    glob pattern (for shells that do not expand it) gives its matches, sorted. A folder or a
+    pattern that gives no file becomes a NotChecked. The run is combined (one report over
+    several files) when more than one argument is given or any argument is a folder or a
+    pattern, so a script sees the same JSON shape whatever the folder holds.
+    """
+    found: list[str | NotChecked] = []
+    combined = len(arguments) > 1
+    for argument in arguments:
+        if argument == "-" or not (Path(argument).is_dir() or _is_pattern(argument)):
+            found.append(argument)
+            continue
+        combined = True
+        matches = _csv_files_in(argument) if Path(argument).is_dir() else _glob_files(argument)
+        found.extend(matches or [NotChecked(argument, f"{argument}: no .csv file here")])
+    if sum(1 for item in found if item == "-") > 1:
+        raise UsageError("standard input (-) can be checked only once")
+    return _unique(found), combined
+
+
+def _is_pattern(argument: str) -> bool:
+    return glob.has_magic(argument) and not Path(argument).exists()
+
+
+def _csv_files_in(folder: str) -> list[str | NotChecked]:
+    children = sorted(Path(folder).iterdir(), key=lambda p: p.name)
+    return [str(p) for p in children if p.is_file() and p.suffix.lower() == ".csv"]
+
+
+def _glob_files(pattern: str) -> list[str | NotChecked]:
+    return [m for m in sorted(glob.glob(pattern)) if Path(m).is_file()]
+
+
+def _unique(found: list[str | NotChecked]) -> list[str | NotChecked]:
+    seen: set[str] = set()
+    unique: list[str | NotChecked] = []
+    for item in found:
+        if not isinstance(item, NotChecked):
+            key = item if item == "-" else os.path.realpath(item)
+            if key in seen:
+                continue
+            seen.add(key)
+        unique.append(item)
+    return unique
+
+
+def refuse_colliding_stems(inputs: list[str | NotChecked]) -> None:
+    """Refuse --out when two inputs would write files of the same name (a/x.csv, b/x.csv)."""
+    owner: dict[str, str] = {}
+    for item in inputs:
+        if isinstance(item, NotChecked):
+            continue
+        stem = "stdin" if item == "-" else Path(item).stem
+        other = owner.setdefault(stem.casefold(), item)
+        if other != item:
+            raise UsageError(
+                f"{other} and {item} would both write {stem}.* into --out; "
+                "check them in separate runs or rename one"
+            )
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def worst_exit(outcomes: list[Outcome]) -> int:
+    """3 when a file could not be checked, else 1 when a file fails, else 0."""
+    if any(isinstance(o, NotChecked) for o in outcomes):
+        return EXIT_CANNOT_RUN
+    return EXIT_OK if all(isinstance(o, Report) and o.valid for o in outcomes) else EXIT_INVALID
+
+
+def _connection_options(command: F) -> F:
+    """Where requests go, and how long to wait for an upload to finish."""
+    options = [
+        click.option(
+            "--subdomain",
+            default=None,
+            help="Exotel API host: api.exotel.com (Singapore, default) or api.in.exotel.com (Mumbai). Env: EXOTEL_SUBDOMAIN.",
+        ),
+        click.option(
+            "--base-url",
+            default=None,
+            help="Replace scheme and host (a proxy; https, or http on loopback). Env: EXOTEL_BASE_URL.",
+        ),
+        click.option("--no-wait", is_flag=True, help="Do not follow the upload to its end."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            default=1800.0,
+            show_default=True,
+            help="Seconds to wait for the upload(s) to finish.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="Result format on stdout.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class _Progress:
+    """Progress of an upload on stderr: one line when something changes."""
+
+    def __init__(self) -> None:
+        self.shown: str | None = None
+        self.latest: UploadStatus | None = None
+        """The last UploadStatus seen, to show when waiting ends in a timeout."""
+
+    def retry(self, message: str) -> None:
+        click.echo(f"csvcheck: {message}", err=True)
+
+    def __call__(self, event: object) -> None:
+        from .answers import UploadStatus
+        from .upload import progress_line
+
+        if isinstance(event, UploadStatus):
+            self.latest = event
+        line = progress_line(event)
+        if line is not None and line != self.shown:
+            click.echo(line, err=True)
+            self.shown = line
+
+
+def _client(subdomain: str | None, base_url: str | None, progress: _Progress) -> ExotelClient:
+    from .client import ExotelClient
+
+    return ExotelClient(subdomain=subdomain, base_url=base_url, on_retry=progress.retry)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@check_options
+@click.option("--list-name", required=True, help="Exotel list to add the contacts to.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the clean part(s), rejects and report.json here.",
+)
+@_connection_options
+@guarded
+def upload(
+    file: str,
+    list_name: str,
+    out_dir: Path | None,
+    subdomain: str | None,
+    base_url: str | None,
+    no_wait: bool,
+    timeout: float,
+    output_format: str,
+    **options: Any,
+) -> None:
+    """Check FILE, then upload its clean part(s) to Exotel and follow each to its end."""
+    from .pipeline import check_file
+    from .upload import failure_lines, render_upload_json, render_upload_text, upload_checked
+
+    progress = _Progress()
+    rules = rules_from(options)
+    with _client(subdomain, base_url, progress) as client:
+        result = check_file(
+            file,
+            rules=rules,
+            encoding=options["encoding"],
+            delimiter=_delimiter(options["delimiter"]),
+        )
+        click.echo(summary_line(result.report), err=True)
+        run = upload_checked(
+            result,
+            client,
+            list_name,
+            out_dir=out_dir,
+            wait=not no_wait,
+            timeout=timeout,
+            on_progress=progress,
+        )
+    render = render_upload_json if output_format == "json" else render_upload_text
+    click.echo(render(run), nl=False)
+    if run.reason:
+        click.echo(f"csvcheck: not uploaded: {run.reason}", err=True)
+        sys.exit(EXIT_INVALID)
+    for line in failure_lines(run):
+        click.echo(f"csvcheck: error: {line}", err=True)
+    sys.exit(EXIT_OK if run.sent else EXIT_CANNOT_RUN)
+
+
+@main.command()
+@click.argument("upload_id")
+@_connection_options
+@guarded
+def status(
+    upload_id: str,
+    subdomain: str | None,
+    base_url: str | None,
+    no_wait: bool,
+    timeout: float,
+    output_format: str,
+) -> None:
+    """Show the status of an earlier upload, following it to its end unless --no-wait."""
+    from .errors import UploadTimeoutError
+    from .upload import render_status_json, render_status_text
+
+    progress = _Progress()
+    render = render_status_json if output_format == "json" else render_status_text
+    with _client(subdomain, base_url, progress) as client:
+        try:
+            found = (
+                client.status(upload_id) if no_wait else client.wait(upload_id, timeout, progress)
+            )
+        except UploadTimeoutError as exc:
+            if progress.latest is not None:
+                click.echo(render(progress.latest), nl=False)
+            raise cannot_run(exc) from None
+    click.echo(render(found), nl=False)
+    sys.exit(EXIT_CANNOT_RUN if found.finished and not found.completed else EXIT_OK)

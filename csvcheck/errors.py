@@ -7,6 +7,7 @@ CsvcheckError
  ├── ConfigError         a required setting (an environment variable) is missing or wrong
  ├── UsageError          an option has a value csvcheck cannot use (exit 2)
  └── UploadError         the upload or status request failed
+      └── UploadTimeoutError   an upload did not reach a final status in time
 """
 
 from __future__ import annotations
@@ -38,3 +39,17 @@ class UploadError(CsvcheckError):
 
 class UsageError(CsvcheckError):
     """An option has a value csvcheck cannot use (exit 2 on the command line)."""
+
+
+class UploadTimeoutError(UploadError):
+    """An upload did not reach a final status within the time allowed; it may still finish."""
+
+    def __init__(self, upload_id: str, last_status: str, timeout: float) -> None:
+        super().__init__(
+            f"upload {upload_id} is still {last_status} after {timeout:g} s; "
+            f"follow it with: csvcheck status {upload_id}"
+        )
+        self.upload_id = upload_id
+        """The upload to follow later."""
+        self.last_status = last_status
+        """The status at the last look."""

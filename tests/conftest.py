@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from csvcheck.cli import main
+from csvcheck.report_schema import validate_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
@@ -44,11 +45,40 @@ def cli() -> Callable[..., Result]:
     def run(
         *args: str | Path, input: bytes | str | None = None, env: dict[str, str] | None = None
     ) -> Result:
-        return CliRunner().invoke(
-            main, [str(a) for a in args], input=input, env=env, catch_exceptions=False
-        )
+        argv = [str(a) for a in args]
+        result = CliRunner().invoke(main, argv, input=input, env=env, catch_exceptions=False)
+        assert_reports_valid(argv, result)
+        return result
 
     return run
+
+
+def assert_reports_valid(argv: list[str], result: Result) -> None:
+    """Every report a `check` run printed (--format json) or wrote (--out) fits the schema.
+
+    Run on every CLI call of the test suite, so a report shape no test expected still has to
+    match csvcheck/report.schema.json.
+    """
+    if not argv or argv[0] != "check" or result.exit_code not in (0, 1):
+        return
+    reports: list[tuple[str, Any]] = []
+    if _option(argv, "--format") == "json":
+        reports.append(("stdout", json.loads(result.stdout)))
+    out = _option(argv, "--out")
+    if out is not None:
+        reports += [(str(p), json.loads(p.read_text())) for p in Path(out).glob("*.report.json")]
+    for where, report in reports:
+        problems = validate_report(report)
+        assert not problems, f"{where} breaks report.schema.json: {problems}"
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def report_of(result: Result) -> dict[str, Any]:

@@ -278,3 +278,11 @@ def test_report_records_the_phonenumbers_version(check: CheckText) -> None:
     import phonenumbers
 
     assert check("number\n9876543210\n").report.tool["phonenumbers"] == phonenumbers.__version__
+
+
+@pytest.mark.parametrize("list_type", ["static", "dynamic"])
+def test_duplicate_kept_column_is_reported_not_a_crash(check: CheckText, list_type: str) -> None:
+    result = check("number,email,email\n+919876543210,a@b.co,c@d.co\n", list_type=list_type)
+    assert Code.DUPLICATE_HEADER in codes(result)
+    assert result.clean.columns == ["number"]
+    assert result.rejects.columns[-2:] == ["email", "email_2"]
