@@ -50,8 +50,6 @@ class Code(StrEnum):
     INVALID_NUMBER = "invalid-number"
     EXCEL_MANGLED_NUMBER = "excel-mangled-number"
     NUMBER_NORMALIZED = "number-normalized"
-    NUMBER_LETTERS_DROPPED = "number-letters-dropped"
-    NUMBER_EXTENSION_DROPPED = "number-extension-dropped"
     DUPLICATE_NUMBER = "duplicate-number"
     RAGGED_ROW = "ragged-row"
     BLANK_ROW = "blank-row"
@@ -60,6 +58,8 @@ class Code(StrEnum):
     VALUE_TOO_LONG = "value-too-long"
     VALUE_TRIMMED = "value-trimmed"
     REPLACEMENT_CHARACTER = "replacement-character"
+    NUMBER_LETTERS_DROPPED = "number-letters-dropped"
+    NUMBER_EXTENSION_DROPPED = "number-extension-dropped"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -84,8 +84,6 @@ SEVERITY: dict[Code, Severity] = {
     Code.INVALID_NUMBER: Severity.ERROR,
     Code.EXCEL_MANGLED_NUMBER: Severity.ERROR,
     Code.NUMBER_NORMALIZED: Severity.FIX,
-    Code.NUMBER_LETTERS_DROPPED: Severity.WARNING,
-    Code.NUMBER_EXTENSION_DROPPED: Severity.WARNING,
     Code.DUPLICATE_NUMBER: Severity.ERROR,
     Code.RAGGED_ROW: Severity.ERROR,
     Code.BLANK_ROW: Severity.FIX,
@@ -94,6 +92,8 @@ SEVERITY: dict[Code, Severity] = {
     Code.VALUE_TOO_LONG: Severity.WARNING,
     Code.VALUE_TRIMMED: Severity.FIX,
     Code.REPLACEMENT_CHARACTER: Severity.WARNING,
+    Code.NUMBER_LETTERS_DROPPED: Severity.WARNING,
+    Code.NUMBER_EXTENSION_DROPPED: Severity.WARNING,
 }
 
 DESCRIPTION: dict[Code, str] = {
@@ -118,12 +118,6 @@ DESCRIPTION: dict[Code, str] = {
     Code.INVALID_NUMBER: "not a valid phone number for its country",
     Code.EXCEL_MANGLED_NUMBER: "a number damaged by a spreadsheet (digits lost); cannot be repaired",
     Code.NUMBER_NORMALIZED: "a number was rewritten in E.164",
-    Code.NUMBER_LETTERS_DROPPED: (
-        "a valid number had stray letters that libphonenumber ignored; check the digits"
-    ),
-    Code.NUMBER_EXTENSION_DROPPED: (
-        "a valid number had an extension (x, ext, #); E.164 cannot carry it, so it was dropped"
-    ),
     Code.DUPLICATE_NUMBER: "the same number appeared earlier in the file; the first is kept",
     Code.RAGGED_ROW: "a record has more or fewer fields than the header",
     Code.BLANK_ROW: "a blank line or a record with every field empty; not a contact",
@@ -132,6 +126,12 @@ DESCRIPTION: dict[Code, str] = {
     Code.VALUE_TOO_LONG: "a cell is longer than the sane bound",
     Code.VALUE_TRIMMED: "white space around a cell was removed",
     Code.REPLACEMENT_CHARACTER: "a cell holds U+FFFD, the mark of text lost in decoding",
+    Code.NUMBER_LETTERS_DROPPED: (
+        "a valid number had stray letters that libphonenumber ignored; check the digits"
+    ),
+    Code.NUMBER_EXTENSION_DROPPED: (
+        "a valid number had an extension (x, ext, #); E.164 cannot carry it, so it was dropped"
+    ),
 }
 
 
