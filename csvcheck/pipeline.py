@@ -385,7 +385,7 @@ def _masked_finding(
     return Finding(code=code, count=count, message=_row_message(code, count), examples=examples)
 
 
-_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW}
+_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW, Code.INVALID_NUMBER}
 
 
 def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan) -> list[Finding]:

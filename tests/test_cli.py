@@ -46,7 +46,14 @@ def test_json_format_prints_only_the_report_on_stdout(cli: Cli, write_csv: Write
     assert report["columns"]["renamed"] == {"Mobile": "number", "First Name": "first_name"}
     assert report["options"] == {"type": "static", "region": "IN", "existing": 0, "strict": False}
     invalid = next(f for f in report["findings"] if f["code"] == "invalid-number")
-    assert invalid["examples"] == [{"line": 3, "column": "Mobile", "value": "12345"}]
+    assert invalid["examples"] == [
+        {
+            "line": 3,
+            "column": "Mobile",
+            "value": "12345",
+            "detail": "'12345' is not a valid phone number (default region IN)",
+        }
+    ]
     assert "FAIL" in result.stderr
 
 
