@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
-from . import checks, phones
+from . import checks, phones, split
 from .errors import InputError, UsageError
 from .headers import HeaderPlan, resolve_headers
 from .read import EXTRA, FIELDS, LINE, Parsed, empty_records, field_name, parse
@@ -26,6 +27,7 @@ from .report import (
 )
 from .rules import MAX_VALUE_LENGTH, NUMBER_COLUMN, ListType, Rules
 from .sniff import Sniffed, sniff
+from .split import PlannedPart
 
 REASON = "_reason"
 DETAIL = "_detail"
@@ -215,7 +217,8 @@ def evaluate(
         duplicate=duplicate,
         failed=contacts.height - clean_rows.height - duplicate,
     )
-    found += _limit_findings(stats, info, rules)
+    clean = _clean_frame(clean_rows, plan)
+    found += _limit_findings(split.plan_parts(clean, rules), stats, rules)
     report = Report(
         input=info,
         options={
@@ -238,7 +241,7 @@ def evaluate(
     )
     return CheckResult(
         report=report,
-        clean=_clean_frame(clean_rows, plan),
+        clean=clean,
         rejects=_rejects_frame(contacts.filter(pl.col(REASON) != ""), parsed.header),
         rules=rules,
         source=source,
@@ -424,28 +427,52 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
     return [f for f in found if f is not None]
 
 
-def _limit_findings(stats: Stats, info: InputInfo, rules: Rules) -> list[Finding]:
+def _limit_findings(parts: Sequence[PlannedPart], stats: Stats, rules: Rules) -> list[Finding]:
+    """Row and byte limits judged on the parts the clean rows are cut into.
+
+    Clean rows that fit in several parts are a ``split`` fix, not a failure; what no split can
+    cure is an error: a static list already full, or one row too big for any file.
+    """
     found: list[Finding] = []
-    cap = rules.first_part_cap
-    if stats.success > cap:
-        existing = (
-            f" ({rules.row_cap:,} less {rules.existing:,} already in it)" if rules.existing else ""
-        )
+    if stats.success and rules.first_part_cap == 0:
         found.append(
             _file_finding(
                 Code.TOO_MANY_ROWS,
-                f"{stats.success:,} contacts; a {rules.list_type} list can take {cap:,}{existing}",
-                stats.success - cap,
+                f"the list already holds {rules.existing:,} contacts and takes at most "
+                f"{rules.row_cap:,}: none can be added; the parts are for new lists NAME_2, …",
+                stats.success,
             )
         )
-    if info.bytes >= rules.max_bytes:
+    if len(parts) > 1:
+        found.append(_file_finding(Code.SPLIT, _split_message(parts, rules), len(parts)))
+    oversized = [p for p in parts if p.bytes >= rules.max_bytes]
+    if oversized:
         found.append(
             _file_finding(
                 Code.FILE_TOO_LARGE,
-                f"the file is {info.bytes:,} bytes; an upload must be under {rules.max_bytes:,}",
+                f"{len(oversized)} part(s) hold a single contact too big for an upload "
+                f"(with the header, {oversized[0].bytes:,} bytes; the limit is under "
+                f"{rules.max_bytes:,})",
+                len(oversized),
             )
         )
     return found
+
+
+def _split_message(parts: Sequence[PlannedPart], rules: Rules) -> str:
+    total = sum(p.rows for p in parts)
+    names = ", ".join(f"NAME{p.list_name_suffix}" for p in parts[:3])
+    names += f" … NAME{parts[-1].list_name_suffix}" if len(parts) > 3 else ""
+    existing = (
+        f"; the first at most {rules.first_part_cap:,}, as the list already holds "
+        f"{rules.existing:,}"
+        if rules.existing and rules.first_part_cap
+        else ""
+    )
+    return (
+        f"{total:,} contacts split into {len(parts)} parts of at most {rules.row_cap:,} rows "
+        f"and under {rules.max_bytes:,} bytes{existing}; part k is for list NAME_k ({names})"
+    )
 
 
 def _clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:
