@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,6 +16,11 @@ from . import __version__
 from .errors import CsvcheckError, UsageError
 from .render import render_json, render_text, summary_line
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from .stream import Progress, ProgressCallback
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 RENDERERS = {"text": render_text, "json": render_json}
@@ -152,6 +158,28 @@ def guarded(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@contextmanager
+def progress_bar() -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr for a check in batches, only when stderr is a terminal.
+
+    The bar appears with the first batch, so a small file checked at once shows none.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with ExitStack() as stack:
+        bars: list[ProgressBar[int]] = []
+
+        def show(done: Progress) -> None:
+            if not bars:
+                bar = click.progressbar(length=done.total_bytes, label="checking", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].label = f"{done.rows_read:,} rows read, {done.parts} part(s)"
+            bars[0].update(done.bytes_read - bars[0].pos)
+
+        yield show
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="csvcheck")
 def main() -> None:
@@ -179,13 +207,18 @@ def main() -> None:
 @guarded
 def check(file: str, out_dir: Path | None, output_format: str, **options: Any) -> None:
     """Check FILE (or - for standard input) the way Exotel will."""
-    from .pipeline import check_file
+    from .stream import check_path
 
     rules = rules_from(options)
-    result = check_file(
-        file, rules=rules, encoding=options["encoding"], delimiter=_delimiter(options["delimiter"])
-    )
-    report = result.write(out_dir) if out_dir is not None else result.report
+    with progress_bar() as progress:
+        report = check_path(
+            file,
+            rules=rules,
+            out_dir=out_dir,
+            encoding=options["encoding"],
+            delimiter=_delimiter(options["delimiter"]),
+            progress=progress,
+        )
     if output_format != "text":
         click.echo(summary_line(report), err=True)
     click.echo(RENDERERS[output_format](report), nl=False)

@@ -195,31 +195,68 @@ def evaluate(
 ) -> CheckResult:
     """Run the header, row and duplicate checks on parsed records and build the result."""
     found = list(found)
+    parsed, plan = plan_headers(parsed, rules, found)
+    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
+    contacts = rows.filter(~pl.col(BLANK))
+    found += in_code_order(_row_findings(rows, parsed.header, plan))
+    stats = contact_stats(contacts)
+    clean = _clean_frame(contacts.filter(pl.col(REASON) == ""), plan)
+    parts = split.plan_parts(clean, rules)
+    return CheckResult(
+        report=build_report(parsed.header, plan, rules, info, found, stats, parts),
+        clean=clean,
+        rejects=_rejects_frame(contacts.filter(pl.col(REASON) != ""), parsed.header),
+        rules=rules,
+        source=source,
+    )
+
+
+def in_code_order(findings: list[Finding]) -> list[Finding]:
+    """Row findings in the order codes are declared, whichever batch found them first."""
+    order = list(Code)
+    return sorted(findings, key=lambda f: order.index(f.code))
+
+
+def plan_headers(parsed: Parsed, rules: Rules, found: list[Finding]) -> tuple[Parsed, HeaderPlan]:
+    """Resolve the header (adding its findings to ``found``); no header means an empty file."""
     if not parsed.header:
         found.append(
             _file_finding(Code.EMPTY_FILE, "the file is empty: no header row, no contacts")
         )
         plan = HeaderPlan(targets=(), blocking=(Code.EMPTY_FILE,))
-        parsed = replace(parsed, records=empty_records(0))
-    else:
-        plan = resolve_headers(parsed.header, rules)
-        found += plan.findings
-    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
-    contacts = rows.filter(~pl.col(BLANK))
-    clean_rows = contacts.filter(pl.col(REASON) == "")
-    found += _row_findings(rows, parsed.header, plan)
-    if parsed.header and contacts.is_empty():
-        found.append(_file_finding(Code.NO_RECORDS, "the file has a header row but no contacts"))
+        return replace(parsed, records=empty_records(0)), plan
+    plan = resolve_headers(parsed.header, rules)
+    found += plan.findings
+    return parsed, plan
+
+
+def contact_stats(contacts: pl.DataFrame) -> Stats:
+    """Predicted Exotel stats of decided contacts (blank rows already left out)."""
+    clean = contacts.filter(pl.col(REASON) == "").height
     duplicate = contacts.filter(pl.col(REASON) == Code.DUPLICATE_NUMBER).height
-    stats = Stats(
+    return Stats(
         total=contacts.height,
-        success=clean_rows.height,
+        success=clean,
         duplicate=duplicate,
-        failed=contacts.height - clean_rows.height - duplicate,
+        failed=contacts.height - clean - duplicate,
     )
-    clean = _clean_frame(clean_rows, plan)
-    found += _limit_findings(split.plan_parts(clean, rules), stats, rules)
-    report = Report(
+
+
+def build_report(
+    header: tuple[str, ...],
+    plan: HeaderPlan,
+    rules: Rules,
+    info: InputInfo,
+    found: list[Finding],
+    stats: Stats,
+    parts: Sequence[PlannedPart],
+) -> Report:
+    """The report of a check, from its findings so far, its stats and its planned parts."""
+    found = list(found)
+    if header and not stats.total:
+        found.append(_file_finding(Code.NO_RECORDS, "the file has a header row but no contacts"))
+    found += _limit_findings(parts, stats, rules)
+    return Report(
         input=info,
         options={
             "type": str(rules.list_type),
@@ -229,7 +266,7 @@ def evaluate(
         },
         stats=stats,
         columns=Columns(
-            input=parsed.header,
+            input=header,
             output=plan.output,
             renamed=plan.renamed,
             dropped=plan.dropped,
@@ -238,13 +275,6 @@ def evaluate(
         findings=tuple(found),
         tool=_tool(),
         strict=rules.strict,
-    )
-    return CheckResult(
-        report=report,
-        clean=clean,
-        rejects=_rejects_frame(contacts.filter(pl.col(REASON) != ""), parsed.header),
-        rules=rules,
-        source=source,
     )
 
 
@@ -309,6 +339,43 @@ def _decide_rows(
         .otherwise(pl.col(DETAIL))
         .alias(DETAIL),
     )
+
+
+SEEN_KEY = "_seen_key"
+SEEN_LINE = "_seen_line"
+
+
+def no_numbers_seen() -> pl.DataFrame:
+    """The numbers kept so far when checking in batches: none yet."""
+    return pl.DataFrame(schema={SEEN_KEY: pl.Int64(), SEEN_LINE: pl.Int64()})
+
+
+def carry_duplicates(rows: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mark decided rows whose number an earlier batch kept; return them and the numbers kept.
+
+    ``seen`` holds each kept number (E.164 digits as an integer: 16 bytes a number) with the
+    line of its first occurrence, so duplicates are found across the whole file.
+    """
+    candidate = ~pl.col(BLANK) & ((pl.col(REASON) == "") | pl.col(DUPLICATE_OF).is_not_null())
+    key = pl.col(E164).str.strip_prefix("+").cast(pl.Int64)
+    keyed = rows.with_columns(pl.when(candidate).then(key).alias(SEEN_KEY))
+    joined = keyed.join(seen, on=SEEN_KEY, how="left", maintain_order="left")
+    earlier = pl.col(SEEN_LINE).is_not_null()
+    # The same reason and detail _decide_rows gives a duplicate within one batch.
+    marked = joined.with_columns(
+        pl.coalesce(SEEN_LINE, DUPLICATE_OF).alias(DUPLICATE_OF),
+        pl.when(earlier)
+        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+        pl.when(earlier)
+        .then(pl.format("duplicate of line {} ({})", pl.col(SEEN_LINE), pl.col(E164)))
+        .otherwise(pl.col(DETAIL))
+        .alias(DETAIL),
+    )
+    kept = marked.filter(pl.col(SEEN_KEY).is_not_null() & (pl.col(REASON) == ""))
+    seen = pl.concat([seen, kept.select(SEEN_KEY, pl.col(LINE).alias(SEEN_LINE))])
+    return marked.drop(SEEN_KEY, SEEN_LINE), seen
 
 
 def _number_detail(number: int | None, region: str) -> pl.Expr:
