@@ -81,10 +81,16 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--file", type=Path, default=None, help="where the input is (re)used")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "csvcheck-bench-large",
+        help="folder for the generated input and the outputs",
+    )
     args = parser.parse_args()
     distinct = args.distinct or args.rows
-    work = Path(tempfile.gettempdir()) / "csvcheck-bench"
-    work.mkdir(exist_ok=True)
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
     path = args.file or work / f"master-{args.rows}-{distinct}-{args.seed}.csv"
     if not path.exists():
         started = time.perf_counter()

@@ -163,7 +163,7 @@ class RejectsWriter:
 
     The rejects' columns are known only at the end (``extra_fields`` appears when any record
     had more fields than the header), so batches are kept as Arrow IPC files and written out
-    with a streaming sink.
+    one after the other with the columns of all of them.
     """
 
     def __init__(self, out_dir: Path, stem: str, protect: Path | None) -> None:
@@ -171,6 +171,7 @@ class RejectsWriter:
         _refuse_input(self.path, protect)
         self._spill = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{stem}.rejects."))
         self._batches: list[Path] = []
+        self._columns: dict[str, pl.DataType] = {}
 
     def append(self, rows: pl.DataFrame) -> None:
         """Keep a batch of rejects (in file order)."""
@@ -181,17 +182,20 @@ class RejectsWriter:
             self.abort()
             raise OutputError(f"{self._spill}: cannot write ({exc.strerror or exc})") from exc
         self._batches.append(batch)
+        for name, dtype in rows.schema.items():
+            self._columns.setdefault(name, dtype)
+
+    def _write(self, handle: IO[bytes]) -> None:
+        empty = pl.DataFrame(schema=self._columns)
+        empty.write_csv(handle)
+        for batch in self._batches:  # one batch in memory at a time
+            rows = pl.concat([empty, pl.read_ipc(batch)], how="diagonal")
+            rows.write_csv(handle, include_header=False)
 
     def finish(self) -> str:
         """Write the rejects CSV; return its path."""
         try:
-            scans = [pl.scan_ipc(b) for b in self._batches]
-            joined = pl.concat(scans, how="diagonal") if scans else pl.LazyFrame()
-            temporary = self._spill / "rejects.csv"
-            joined.sink_csv(temporary)
-            _publish(temporary, self.path)
-        except OSError as exc:
-            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
+            atomic_write(self.path, self._write, None)
         finally:
             self.abort()
         return str(self.path)

@@ -43,7 +43,7 @@ from .split import Splitter
 
 STREAM_THRESHOLD = 64_000_000
 """Files larger than this many bytes are checked in batches."""
-BATCH_BYTES = 16_000_000
+BATCH_BYTES = 8_000_000
 """Bytes read per batch (a batch grows to the end of the record it stops in)."""
 SAMPLE_BYTES = 1_000_000
 """Bytes at the start of the file the encoding, BOM and delimiter are sniffed from."""
@@ -125,7 +125,7 @@ def check_large(
     digest = _confirm_encoding(source, sniffed.encoding) if sniffed else None
     if sniffed is None or digest is None:
         return _in_memory(source, rules, out_dir, encoding, delimiter)
-    check = _BatchedCheck(source, sniffed, rules, out_dir, _size(source), digest)
+    check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
     try:
         for chunk in _chunks(source, sniffed, batch_bytes):
             check.add(chunk)
@@ -272,14 +272,15 @@ class _BatchedCheck:
 
     def __init__(
         self,
-        path: Path,
+        name: str,
         sniffed: Sniffed,
         rules: Rules,
         out_dir: Path | None,
         size: int,
         digest: str,
     ) -> None:
-        self.path, self.sniffed, self.rules, self.out_dir = path, sniffed, rules, out_dir
+        self.name, self.path = name, Path(name)
+        self.sniffed, self.rules, self.out_dir = sniffed, rules, out_dir
         self.size, self.digest = size, digest
         self.header: tuple[str, ...] = ()
         self.prefix = ""
@@ -326,7 +327,7 @@ class _BatchedCheck:
         self.splitter = Splitter(self.rules, self.plan.output)
         if self.out_dir is not None:
             prepare_folder(self.out_dir)
-            stem = output_stem(str(self.path), True)
+            stem = output_stem(self.name, True)
             self.clean = CleanWriter(self.out_dir, stem, self.plan.output, self.path)
             self.rejects = RejectsWriter(self.out_dir, stem, self.path)
         return self.splitter
@@ -349,7 +350,7 @@ class _BatchedCheck:
         if self.splitter is None:
             raise _NoHeaderError
         info = InputInfo(
-            path=str(self.path),
+            path=self.name,
             bytes=self.size,
             sha256=self.digest,
             encoding=self.sniffed.encoding,
@@ -368,7 +369,7 @@ class _BatchedCheck:
             return report
         written = self.clean.finish(parts)
         rejects = self.rejects.finish()
-        report_path = self.out_dir / f"{output_stem(str(self.path), True)}.report.json"
+        report_path = self.out_dir / f"{output_stem(self.name, True)}.report.json"
         report = replace(report, outputs=Outputs(written, rejects, str(report_path)))
         write_report(report, report_path, self.path)
         return report
