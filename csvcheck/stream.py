@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import phones
 from . import pipeline as pipe
 from .headers import HeaderPlan, resolve_headers
 from .output import (
@@ -41,7 +42,7 @@ from .rules import Rules
 from .sniff import Sniffed, line_endings, sniff
 from .split import Splitter
 
-STREAM_THRESHOLD = 64_000_000
+STREAM_THRESHOLD = 16_000_000
 """Files larger than this many bytes are checked in batches."""
 BATCH_BYTES = 8_000_000
 """Bytes read per batch (a batch grows to the end of the record it stops in)."""
@@ -49,6 +50,8 @@ SAMPLE_BYTES = 1_000_000
 """Bytes at the start of the file the encoding, BOM and delimiter are sniffed from."""
 
 _QUOTE = ord('"')
+NUMBER_CACHE_LIMIT = 200_000
+"""Distinct numbers phones may keep decided between batches (about 400 bytes each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +319,7 @@ class _BatchedCheck:
         contacts = rows.filter(~pl.col(pipe.BLANK))
         self.stats = _add(self.stats, pipe.contact_stats(contacts))
         self._write(contacts, splitter)
+        _bound_number_cache()
 
     def _start(self, header: tuple[str, ...]) -> Splitter:
         if not header:
@@ -380,6 +384,20 @@ class _BatchedCheck:
             self.clean.abort()
         if self.rejects is not None:
             self.rejects.abort()
+
+
+def _bound_number_cache() -> None:
+    """Keep phones' cache of decided numbers from growing with the file.
+
+    phones decides each distinct value once and caches it without bound: right for one
+    upload, over a gigabyte for millions of distinct numbers. Each batch still decides its own
+    distinct values once; past the limit the cache starts again. Does nothing if phones keeps
+    no such cache.
+    """
+    decide = getattr(phones, "_decide", None)
+    info = getattr(decide, "cache_info", None)
+    if callable(info) and info().currsize > NUMBER_CACHE_LIMIT:
+        decide.cache_clear()  # type: ignore[union-attr]
 
 
 class _NoHeaderError(Exception):

@@ -206,3 +206,16 @@ def test_a_batch_ends_only_where_the_csv_reader_ends_a_record(text: str, cut: in
     if len(data) == len(text.encode()) and text.endswith("\n"):
         assert end == len(data)  # a complete file ends after its last record
     # (a CR at the very end may be half a CRLF: the batch reader takes it at the end of file)
+
+
+def test_the_number_cache_stays_bounded_over_many_batches(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csvcheck import phones
+
+    monkeypatch.setattr(stream, "NUMBER_CACHE_LIMIT", 10)
+    phones._decide.cache_clear()
+    path = write_csv("number\n" + "".join(f"98765{i:05d}\n" for i in range(400)))
+    report = check_large(path, rules=Rules(), batch_bytes=300)
+    assert report.stats.success == 400
+    assert phones._decide.cache_info().currsize < 60
