@@ -359,7 +359,10 @@ def carry_duplicates(rows: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFra
     candidate = ~pl.col(BLANK) & ((pl.col(REASON) == "") | pl.col(DUPLICATE_OF).is_not_null())
     key = pl.col(E164).str.strip_prefix("+").cast(pl.Int64)
     keyed = rows.with_columns(pl.when(candidate).then(key).alias(SEEN_KEY))
-    joined = keyed.join(seen, on=SEEN_KEY, how="left", maintain_order="left")
+    # A semi join probes the (large) numbers kept with the batch's (small) hash table; only
+    # the few numbers found are joined back onto the batch.
+    found = seen.join(keyed.select(pl.col(SEEN_KEY).drop_nulls()), on=SEEN_KEY, how="semi")
+    joined = keyed.join(found, on=SEEN_KEY, how="left", maintain_order="left")
     earlier = pl.col(SEEN_LINE).is_not_null()
     # The same reason and detail _decide_rows gives a duplicate within one batch.
     marked = joined.with_columns(
