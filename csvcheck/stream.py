@@ -5,7 +5,7 @@ A master file of millions of rows is read twice, in blocks, and never held whole
 1. the start is sniffed (binary? encoding, BOM, delimiter), then one pass over every block
    confirms that encoding decodes the whole file, and hashes it;
 2. a second pass cuts the bytes into batches of whole records (a cut never falls inside a
-   quoted field: :func:`record_end` follows the quotes exactly as the CSV reader does),
+   quoted field: :func:`batches.record_end` follows the quotes exactly as the CSV reader does),
    parses each batch with the header in front, and runs the same per-record stages as a
    check in memory. Duplicates are carried across batches (every number kept so far, with
    the line of its first occurrence), findings are summed with their first examples in file
@@ -18,9 +18,7 @@ sniffed encoding cannot decode, standard input) are checked in memory.
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import polars as pl
 
 from . import phones
 from . import pipeline as pipe
+from .batches import Chunk, chunks, confirm_encoding, sniff_start
 from .headers import HeaderPlan, resolve_headers
 from .output import (
     CleanWriter,
@@ -39,17 +38,14 @@ from .output import (
 from .read import LINE, parse
 from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
-from .sniff import Sniffed, line_endings, sniff
+from .sniff import Sniffed, line_endings
 from .split import Splitter
 
 STREAM_THRESHOLD = 16_000_000
 """Files larger than this many bytes are checked in batches."""
 BATCH_BYTES = 8_000_000
 """Bytes read per batch (a batch grows to the end of the record it stops in)."""
-SAMPLE_BYTES = 1_000_000
-"""Bytes at the start of the file the encoding, BOM and delimiter are sniffed from."""
 
-_QUOTE = ord('"')
 NUMBER_CACHE_LIMIT = 200_000
 """Distinct numbers phones may keep decided between batches (about 400 bytes each)."""
 
@@ -124,13 +120,13 @@ def check_large(
     """Check a file batch by batch; the report equals the one a check in memory gives."""
     rules = pipe._validated(rules)
     source = Path(path)
-    sniffed = _sniff_start(source, encoding, delimiter)
-    digest = _confirm_encoding(source, sniffed.encoding) if sniffed else None
+    sniffed = sniff_start(source, encoding, delimiter)
+    digest = confirm_encoding(source, sniffed.encoding) if sniffed else None
     if sniffed is None or digest is None:
         return _in_memory(source, rules, out_dir, encoding, delimiter)
     check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
     try:
-        for chunk in _chunks(source, sniffed, batch_bytes):
+        for chunk in chunks(source, sniffed, batch_bytes):
             check.add(chunk)
             if progress is not None:
                 progress(check.progress(chunk.end))
@@ -141,129 +137,6 @@ def check_large(
     except BaseException:
         check.abort()
         raise
-
-
-def _sniff_start(path: Path, encoding: str | None, delimiter: str | None) -> Sniffed | None:
-    """Sniff the first whole lines; None when the file cannot be cut into batches safely."""
-    try:
-        with path.open("rb") as handle:
-            sample = handle.read(SAMPLE_BYTES)
-    except OSError:
-        return None
-    end = sample.rfind(b"\n") + 1
-    if not end:
-        return None
-    sniffed = sniff(sample[:end], encoding=encoding, delimiter=delimiter)
-    if not _bytes_are_characters(sniffed.encoding) or not sniffed.delimiter.isascii():
-        return None
-    return sniffed
-
-
-def _bytes_are_characters(encoding: str) -> bool:
-    """Whether quote, delimiter, CR and LF bytes can only ever be those characters."""
-    name = codecs.lookup(encoding).name
-    return name in {"utf-8", "utf-8-sig", "ascii"} or name.startswith(("iso8859", "cp125"))
-
-
-def _confirm_encoding(path: Path, encoding: str) -> str | None:
-    """The file's SHA-256 if the encoding decodes every byte of it, else None."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        try:
-            while block := handle.read(BATCH_BYTES):
-                digest.update(block)
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return None
-    return digest.hexdigest()
-
-
-def _last_line_break(data: bytes, end: int) -> int:
-    """Position of the last LF, or lone CR, before ``end``; -1 when there is none."""
-    while True:
-        lf, cr = data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)
-        if cr <= lf:
-            return lf
-        if cr + 1 < len(data) and data[cr + 1] != ord("\n"):
-            return cr
-        end = cr  # a CR at the very end may be the first half of a CRLF
-
-
-def _open_quote(data: bytes, position: int, delimiter: int) -> int:
-    """Where the quoted field open at ``position`` starts, or -1 when none is open.
-
-    Python's CSV reader opens a quoted field only with a quote at the start of a field; in a
-    run of quotes inside one, pairs are quotes and an odd one closes it. Each run of quotes is
-    then one of three maps of the state (open or not): a run of odd length at a field start
-    flips it, one elsewhere closes it, an even run keeps it. Reading runs backwards from
-    ``position`` until the last "closes" gives the state without reading the whole batch.
-    """
-    flips: list[int] = []
-    before = position
-    # A loop over runs of quotes, backwards, stopping at the first run that closes a field:
-    # usually within the last record, and never more than the quotes of the batch.
-    while (last := data.rfind(b'"', 0, before)) >= 0:
-        start = last
-        while start > 0 and data[start - 1] == _QUOTE:
-            start -= 1
-        odd = (last - start) % 2 == 0
-        at_field_start = start == 0 or data[start - 1] in (delimiter, 10, 13)
-        if odd and not at_field_start:
-            break
-        if odd:
-            flips.append(start)
-        before = start
-    return flips[0] if len(flips) % 2 else -1
-
-
-def record_end(data: bytes, delimiter: str = ",") -> int:
-    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none."""
-    end = len(data)
-    separator = ord(delimiter)
-    while (line_break := _last_line_break(data, end)) >= 0:
-        opened = _open_quote(data, line_break, separator)
-        if opened < 0:
-            return line_break + 1
-        end = opened  # the break is inside a quoted field: look before the field
-    return 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    """Whole records decoded from one batch of bytes."""
-
-    text: str
-    first_line: int
-    """Physical line the chunk starts on."""
-    end: int
-    """Bytes of the file read up to the end of the chunk."""
-    breaks: tuple[int, int, int]
-    """Line breaks in the chunk: CRLF, LF, CR."""
-
-
-def _chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[_Chunk]:
-    line, consumed, pending = 1, 0, b""
-    with path.open("rb") as handle:
-        while True:
-            block = handle.read(batch_bytes)
-            pending += block
-            cut = record_end(pending, sniffed.delimiter) if block else len(pending)
-            if not cut:
-                if block:
-                    continue  # one record longer than a batch: read on
-                return
-            piece, pending = pending[:cut], pending[cut:]
-            crlf = piece.count(b"\r\n")
-            breaks = (crlf, piece.count(b"\n") - crlf, piece.count(b"\r") - crlf)
-            text = piece.decode(sniffed.encoding)
-            text = text.removeprefix("\ufeff") if not consumed else text
-            consumed += cut
-            yield _Chunk(text, line, consumed, breaks)
-            line += sum(breaks)
-            if not block:
-                return
 
 
 class _BatchedCheck:
@@ -298,7 +171,7 @@ class _BatchedCheck:
         self.clean: CleanWriter | None = None
         self.rejects: RejectsWriter | None = None
 
-    def add(self, chunk: _Chunk) -> None:
+    def add(self, chunk: Chunk) -> None:
         """Check one batch of records and pass its rows on."""
         parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text))
         splitter = self.splitter

@@ -13,10 +13,11 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from csvcheck import stream
+from csvcheck.batches import record_end
 from csvcheck.pipeline import check_file
 from csvcheck.report import Report
 from csvcheck.rules import ListType, Rules
-from csvcheck.stream import Progress, check_large, record_end
+from csvcheck.stream import Progress, check_large
 
 Cli = Callable[..., Result]
 WriteCsv = Callable[..., Path]
