@@ -123,7 +123,8 @@ def check_large(
     sniffed = sniff_start(source, encoding, delimiter)
     digest = confirm_encoding(source, sniffed.encoding) if sniffed else None
     if sniffed is None or digest is None:
-        return _in_memory(source, rules, out_dir, encoding, delimiter)
+        return _in_memory(path, rules, out_dir, encoding, delimiter)
+    sniffed = replace(sniffed, text="")  # the sample is not needed any more
     check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
     try:
         for chunk in chunks(source, sniffed, batch_bytes):
@@ -133,7 +134,7 @@ def check_large(
         return check.finish()
     except _NoHeaderError:
         check.abort()  # only blank lines in the first batch: a rare file, checked in memory
-        return _in_memory(source, rules, out_dir, encoding, delimiter)
+        return _in_memory(path, rules, out_dir, encoding, delimiter)
     except BaseException:
         check.abort()
         raise
