@@ -220,3 +220,37 @@ def test_the_number_cache_stays_bounded_over_many_batches(
     report = check_large(path, rules=Rules(), batch_bytes=300)
     assert report.stats.success == 400
     assert phones._decide.cache_info().currsize < 60
+
+
+def test_a_progress_bar_shows_when_stderr_is_a_terminal(write_csv: WriteCsv) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write_csv(master_file(3_000))
+    setup = "from csvcheck import stream; stream.STREAM_THRESHOLD = 1_000; "
+    setup += "stream.BATCH_BYTES = 20_000; from csvcheck.cli import main; main()"
+    terminal, stderr = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-c", setup, "check", str(path), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+        check=False,
+    )
+    os.close(stderr)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the terminal is closed once everything has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert done.returncode == 1
+    assert b"3,000 rows read" in shown
+    assert json.loads(done.stdout)["stats"]["total"] > 2_900
