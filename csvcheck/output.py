@@ -147,6 +147,14 @@ class CleanWriter:
                 self.abort()
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
             size = path.stat().st_size
+            if size != part.bytes:
+                # The cut relies on each row's computed size; a writer that wrote otherwise
+                # could break the byte limit unseen, so stop rather than report a wrong size.
+                self.abort()
+                raise OutputError(
+                    f"{path}: wrote {size:,} bytes where {part.bytes:,} were planned "
+                    "(please report this)"
+                )
             written.append(Part(str(path), part.rows, size, part.list_name_suffix))
         return tuple(written)
 

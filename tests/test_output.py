@@ -116,3 +116,11 @@ def test_rejects_writer_joins_batches_with_different_columns(tmp_path: Path) -> 
     path = writer.finish()
     assert Path(path).read_text() == "line,reason,extra_fields\n2,invalid-number,\n9,ragged-row,x\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.rejects.csv"]
+
+
+def test_a_part_whose_size_differs_from_the_plan_is_an_error(tmp_path: Path) -> None:
+    writer = CleanWriter(tmp_path, "big", ["number"], None)
+    writer.append(1, pl.DataFrame({"number": ["+1"]}))
+    with pytest.raises(OutputError, match="wrote 10 bytes where 9 were planned"):
+        writer.finish([PlannedPart(1, 1, 9)])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
