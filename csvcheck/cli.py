@@ -5,7 +5,8 @@ from __future__ import annotations
 import glob
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -20,9 +21,11 @@ from .report import Report
 from .rules import DEFAULT_REGION, MAX_BYTES, MAX_VARIABLES, ListType, Rules
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
     from .answers import UploadStatus
     from .client import ExotelClient
-    from .pipeline import CheckResult
+    from .stream import Progress, ProgressCallback
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
@@ -159,6 +162,28 @@ def guarded(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@contextmanager
+def progress_bar() -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr for a check in batches, only when stderr is a terminal.
+
+    The bar appears with the first batch, so a small file checked at once shows none.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with ExitStack() as stack:
+        bars: list[ProgressBar[int]] = []
+
+        def show(done: Progress) -> None:
+            if not bars:
+                bar = click.progressbar(length=done.total_bytes, label="checking", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].label = f"{done.rows_read:,} rows read, {done.parts} part(s)"
+            bars[0].update(done.bytes_read - bars[0].pos)
+
+        yield show
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="csvcheck")
 def main() -> None:
@@ -197,18 +222,21 @@ def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **op
     or - for standard input. With several files the report covers them all and the exit code
     is the worst one: 3 (a file could not be checked) over 1 (a file fails) over 0.
     """
-    from .pipeline import check_file
+    from .stream import check_path
 
-    run = partial(
-        check_file,
-        rules=rules_from(options),
-        encoding=options["encoding"],
-        delimiter=_delimiter(options["delimiter"]),
-    )
     inputs, combined = expand_inputs(files)
     if out_dir is not None:
         refuse_colliding_stems(inputs)
-    outcomes = [_check_one(item, run, out_dir, keep_going=combined) for item in inputs]
+    with progress_bar() as progress:
+        run = partial(
+            check_path,
+            rules=rules_from(options),
+            out_dir=out_dir,
+            encoding=options["encoding"],
+            delimiter=_delimiter(options["delimiter"]),
+            progress=progress,
+        )
+        outcomes = [_check_one(item, run, keep_going=combined) for item in inputs]
     if output_format != "text":
         for outcome in outcomes:
             if isinstance(outcome, Report):
@@ -221,8 +249,7 @@ def check(files: tuple[str, ...], out_dir: Path | None, output_format: str, **op
 
 def _check_one(
     item: str | NotChecked,
-    run: Callable[[str], CheckResult],
-    out_dir: Path | None,
+    run: Callable[[str], Report],
     *,
     keep_going: bool,
 ) -> Outcome:
@@ -231,8 +258,7 @@ def _check_one(
         click.echo(f"csvcheck: error: {item.message}", err=True)
         return item
     try:
-        result = run(item)
-        return result.write(out_dir) if out_dir is not None else result.report
+        return run(item)
     except UsageError:
         raise
     except CsvcheckError as exc:
@@ -414,21 +440,28 @@ def upload(
     **options: Any,
 ) -> None:
     """Check FILE, then upload its clean part(s) to Exotel and follow each to its end."""
-    from .pipeline import check_file
-    from .upload import failure_lines, render_upload_json, render_upload_text, upload_checked
+    from .stream import check_path
+    from .upload import failure_lines, render_upload_json, render_upload_text, upload_written
 
     progress = _Progress()
     rules = rules_from(options)
+
+    def check_and_write(folder: Path) -> Report:
+        with progress_bar() as bar:
+            report = check_path(
+                file,
+                rules=rules,
+                out_dir=folder,
+                encoding=options["encoding"],
+                delimiter=_delimiter(options["delimiter"]),
+                progress=bar,
+            )
+        click.echo(summary_line(report), err=True)
+        return report
+
     with _client(subdomain, base_url, progress) as client:
-        result = check_file(
-            file,
-            rules=rules,
-            encoding=options["encoding"],
-            delimiter=_delimiter(options["delimiter"]),
-        )
-        click.echo(summary_line(result.report), err=True)
-        run = upload_checked(
-            result,
+        run = upload_written(
+            check_and_write,
             client,
             list_name,
             out_dir=out_dir,

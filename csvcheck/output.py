@@ -1,11 +1,18 @@
-"""Atomic writing of clean part(s), rejects and the report; never over the input."""
+"""Atomic writing of clean part(s), rejects and the report; never over the input.
+
+Every file is written to a temporary file in the output folder and renamed into place only
+when complete, so a reader never sees half a file. Clean rows can arrive in batches (a large
+input is checked batch by batch): :class:`CleanWriter` appends them part by part and names
+the files only at the end, when it is known whether there is one part or several.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -14,20 +21,41 @@ import polars as pl
 
 from .errors import OutputError
 from .report import Outputs, Part, Report
-from .split import plan_parts
+from .split import PlannedPart, split_frame
 
 if TYPE_CHECKING:
     from .pipeline import CheckResult
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], object], protect: Path | None) -> int:
-    """Write through a temporary file in the same folder, then rename; return bytes written."""
+def _refuse_input(path: Path, protect: Path | None) -> None:
     if protect is not None and path.resolve() == protect.resolve():
         raise OutputError(f"{path}: refusing to overwrite the input file")
+
+
+def _file_mode() -> int:
+    # Temporary files are created private (0600); a finished output gets the usual mode.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _publish(temporary: Path, path: Path) -> None:
+    """Give a finished temporary file the usual mode and rename it into place."""
+    os.chmod(temporary, _file_mode())
+    os.replace(temporary, path)
+
+
+def _temporary(path: Path) -> IO[bytes]:
+    return tempfile.NamedTemporaryFile(
+        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+
+
+def atomic_write(path: Path, write: Callable[[IO[bytes]], object], protect: Path | None) -> int:
+    """Write through a temporary file in the same folder, then rename; return bytes written."""
+    _refuse_input(path, protect)
     try:
-        with tempfile.NamedTemporaryFile(
-            "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
+        with _temporary(path) as handle:
             temporary = Path(handle.name)
             try:
                 write(handle)
@@ -35,7 +63,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object], protect: Path
                 handle.close()
                 temporary.unlink(missing_ok=True)
                 raise
-        os.replace(temporary, path)
+        _publish(temporary, path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     return path.stat().st_size
@@ -46,30 +74,164 @@ def write_csv(frame: pl.DataFrame, path: Path, protect: Path | None) -> int:
     return atomic_write(path, lambda handle: frame.write_csv(handle), protect)
 
 
-def write_outputs(result: CheckResult, out_dir: Path) -> Report:
-    """Write every output of a check into ``out_dir`` and return the report that lists them."""
+def output_stem(result_path: str, has_source: bool) -> str:
+    """The stem every output file name starts with."""
+    if result_path == "<frame>":
+        return "contacts"
+    return Path(result_path).stem if has_source else "stdin"
+
+
+def prepare_folder(out_dir: Path) -> None:
+    """Create the output folder, or say why it cannot be."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror or exc})") from exc
-    stem = Path(result.report.input.path).stem if result.source else "stdin"
-    if result.report.input.path == "<frame>":
-        stem = "contacts"
-    parts = plan_parts(result.clean, result.rules)
+
+
+class CleanWriter:
+    """Clean rows appended part by part into temporary files, renamed into place at the end.
+
+    One part is written as ``<stem>.clean.csv``; several as ``<stem>.part-00k.csv``, where k is
+    the list the part is for (part k goes to list ``NAME_k``).
+    """
+
+    def __init__(
+        self, out_dir: Path, stem: str, columns: Sequence[str], protect: Path | None
+    ) -> None:
+        self._out_dir, self._stem, self._protect = out_dir, stem, protect
+        self._columns = list(columns)
+        self._files: dict[int, Path] = {}
+        self._handle: IO[bytes] | None = None
+        self._current = 0
+
+    def append(self, list_number: int, rows: pl.DataFrame) -> None:
+        """Add rows to the part for this list (parts arrive in order)."""
+        try:
+            handle, opened = self._handle, list_number != self._current
+            if opened or handle is None:
+                self._close()
+                handle = self._handle = _temporary(self._out_dir / f"{self._stem}.clean.csv")
+                self._files[list_number] = Path(handle.name)
+                self._current = list_number
+            rows.write_csv(handle, include_header=opened)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self._out_dir}: cannot write ({exc.strerror or exc})") from exc
+
+    def _close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def _final_path(self, part: PlannedPart, single: bool) -> Path:
+        if single:
+            return self._out_dir / f"{self._stem}.clean.csv"
+        return self._out_dir / f"{self._stem}.part-{part.list_number:03d}.csv"
+
+    def finish(self, parts: Sequence[PlannedPart]) -> tuple[Part, ...]:
+        """Rename every part into place and describe it with the bytes really written."""
+        self._close()
+        if not parts:
+            path = self._out_dir / f"{self._stem}.clean.csv"
+            empty = pl.DataFrame(schema=dict.fromkeys(self._columns, pl.String()))
+            return (Part(str(path), 0, write_csv(empty, path, self._protect)),)
+        single = len(parts) == 1 and parts[0].list_number == 1
+        written = []
+        for part in parts:  # one rename per part, not per row
+            path = self._final_path(part, single)
+            try:
+                _refuse_input(path, self._protect)
+                _publish(self._files.pop(part.list_number), path)
+            except OSError as exc:
+                self.abort()
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+            size = path.stat().st_size
+            if size != part.bytes:
+                # The cut relies on each row's computed size; a writer that wrote otherwise
+                # could break the byte limit unseen, so stop rather than report a wrong size.
+                self.abort()
+                raise OutputError(
+                    f"{path}: wrote {size:,} bytes where {part.bytes:,} were planned "
+                    "(please report this)"
+                )
+            written.append(Part(str(path), part.rows, size, part.list_name_suffix))
+        return tuple(written)
+
+    def abort(self) -> None:
+        """Remove every temporary file (after a failure)."""
+        self._close()
+        for temporary in self._files.values():
+            temporary.unlink(missing_ok=True)
+        self._files.clear()
+
+
+class RejectsWriter:
+    """Rejected rows spilled batch by batch, joined into one CSV at the end.
+
+    The rejects' columns are known only at the end (``extra_fields`` appears when any record
+    had more fields than the header), so batches are kept as Arrow IPC files and written out
+    one after the other with the columns of all of them.
+    """
+
+    def __init__(self, out_dir: Path, stem: str, protect: Path | None) -> None:
+        self.path = out_dir / f"{stem}.rejects.csv"
+        _refuse_input(self.path, protect)
+        self._spill = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{stem}.rejects."))
+        self._batches: list[Path] = []
+        self._columns: dict[str, pl.DataType] = {}
+
+    def append(self, rows: pl.DataFrame) -> None:
+        """Keep a batch of rejects (in file order)."""
+        batch = self._spill / f"{len(self._batches):06d}.arrow"
+        try:
+            rows.write_ipc(batch)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self._spill}: cannot write ({exc.strerror or exc})") from exc
+        self._batches.append(batch)
+        for name, dtype in rows.schema.items():
+            self._columns.setdefault(name, dtype)
+
+    def _write(self, handle: IO[bytes]) -> None:
+        empty = pl.DataFrame(schema=self._columns)
+        empty.write_csv(handle)
+        for batch in self._batches:  # one batch in memory at a time
+            rows = pl.concat([empty, pl.read_ipc(batch)], how="diagonal")
+            rows.write_csv(handle, include_header=False)
+
+    def finish(self) -> str:
+        """Write the rejects CSV; return its path."""
+        try:
+            atomic_write(self.path, self._write, None)
+        finally:
+            self.abort()
+        return str(self.path)
+
+    def abort(self) -> None:
+        """Remove the spilled batches."""
+        shutil.rmtree(self._spill, ignore_errors=True)
+
+
+def write_report(report: Report, path: Path, protect: Path | None) -> None:
+    """Write the report JSON atomically."""
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda handle: handle.write(text.encode()), protect)
+
+
+def write_outputs(result: CheckResult, out_dir: Path) -> Report:
+    """Write every output of a check into ``out_dir`` and return the report that lists them."""
+    prepare_folder(out_dir)
+    stem = output_stem(result.report.input.path, result.source is not None)
     protect = result.source
-    written: list[Part] = []
-    if len(parts) == 1:
-        path = out_dir / f"{stem}.clean.csv"
-        written.append(Part(str(path), parts[0].height, write_csv(parts[0], path, protect)))
-    else:
-        for k, part in enumerate(parts, start=1):
-            path = out_dir / f"{stem}.part-{k:03d}.csv"
-            suffix = "" if k == 1 else f"_{k}"
-            written.append(Part(str(path), part.height, write_csv(part, path, protect), suffix))
+    writer = CleanWriter(out_dir, stem, result.clean.columns, protect)
+    planned = split_frame(result.clean, result.rules)
+    for part, rows in planned:
+        writer.append(part.list_number, rows)
+    written = writer.finish([part for part, _ in planned])
     rejects = out_dir / f"{stem}.rejects.csv"
     write_csv(result.rejects, rejects, protect)
     report_path = out_dir / f"{stem}.report.json"
-    report = replace(result.report, outputs=Outputs(tuple(written), str(rejects), str(report_path)))
-    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    atomic_write(report_path, lambda handle: handle.write(text.encode()), protect)
+    report = replace(result.report, outputs=Outputs(written, str(rejects), str(report_path)))
+    write_report(report, report_path, protect)
     return report

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
-from . import checks, phones
+from . import checks, phones, split
 from .errors import InputError, UsageError
 from .headers import HeaderPlan, resolve_headers
 from .read import EXTRA, FIELDS, LINE, Parsed, empty_records, field_name, parse
@@ -26,6 +27,7 @@ from .report import (
 )
 from .rules import MAX_VALUE_LENGTH, NUMBER_COLUMN, ListType, Rules
 from .sniff import Sniffed, sniff
+from .split import PlannedPart
 
 REASON = "_reason"
 DETAIL = "_detail"
@@ -196,30 +198,68 @@ def evaluate(
 ) -> CheckResult:
     """Run the header, row and duplicate checks on parsed records and build the result."""
     found = list(found)
+    parsed, plan = plan_headers(parsed, rules, found)
+    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
+    contacts = rows.filter(~pl.col(BLANK))
+    found += in_code_order(_row_findings(rows, parsed.header, plan))
+    stats = contact_stats(contacts)
+    clean = _clean_frame(contacts.filter(pl.col(REASON) == ""), plan)
+    parts = split.plan_parts(clean, rules)
+    return CheckResult(
+        report=build_report(parsed.header, plan, rules, info, found, stats, parts),
+        clean=clean,
+        rejects=_rejects_frame(contacts.filter(pl.col(REASON) != ""), parsed.header),
+        rules=rules,
+        source=source,
+    )
+
+
+def in_code_order(findings: list[Finding]) -> list[Finding]:
+    """Row findings in the order codes are declared, whichever batch found them first."""
+    order = list(Code)
+    return sorted(findings, key=lambda f: order.index(f.code))
+
+
+def plan_headers(parsed: Parsed, rules: Rules, found: list[Finding]) -> tuple[Parsed, HeaderPlan]:
+    """Resolve the header (adding its findings to ``found``); no header means an empty file."""
     if not parsed.header:
         found.append(
             _file_finding(Code.EMPTY_FILE, "the file is empty: no header row, no contacts")
         )
         plan = HeaderPlan(targets=(), blocking=(Code.EMPTY_FILE,))
-        parsed = replace(parsed, records=empty_records(0))
-    else:
-        plan = resolve_headers(parsed.header, rules)
-        found += plan.findings
-    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
-    contacts = rows.filter(~pl.col(BLANK))
-    clean_rows = contacts.filter(pl.col(REASON) == "")
-    found += _row_findings(rows, parsed.header, plan)
-    if parsed.header and contacts.is_empty():
-        found.append(_file_finding(Code.NO_RECORDS, "the file has a header row but no contacts"))
+        return replace(parsed, records=empty_records(0)), plan
+    plan = resolve_headers(parsed.header, rules)
+    found += plan.findings
+    return parsed, plan
+
+
+def contact_stats(contacts: pl.DataFrame) -> Stats:
+    """Predicted Exotel stats of decided contacts (blank rows already left out)."""
+    clean = contacts.filter(pl.col(REASON) == "").height
     duplicate = contacts.filter(pl.col(REASON) == Code.DUPLICATE_NUMBER).height
-    stats = Stats(
+    return Stats(
         total=contacts.height,
-        success=clean_rows.height,
+        success=clean,
         duplicate=duplicate,
-        failed=contacts.height - clean_rows.height - duplicate,
+        failed=contacts.height - clean - duplicate,
     )
-    found += _limit_findings(stats, info, rules)
-    report = Report(
+
+
+def build_report(
+    header: tuple[str, ...],
+    plan: HeaderPlan,
+    rules: Rules,
+    info: InputInfo,
+    found: list[Finding],
+    stats: Stats,
+    parts: Sequence[PlannedPart],
+) -> Report:
+    """The report of a check, from its findings so far, its stats and its planned parts."""
+    found = list(found)
+    if header and not stats.total:
+        found.append(_file_finding(Code.NO_RECORDS, "the file has a header row but no contacts"))
+    found += _limit_findings(parts, stats, rules)
+    return Report(
         input=info,
         options={
             "type": str(rules.list_type),
@@ -229,7 +269,7 @@ def evaluate(
         },
         stats=stats,
         columns=Columns(
-            input=parsed.header,
+            input=header,
             output=plan.output,
             renamed=plan.renamed,
             dropped=plan.dropped,
@@ -238,13 +278,6 @@ def evaluate(
         findings=tuple(found),
         tool=_tool(),
         strict=rules.strict,
-    )
-    return CheckResult(
-        report=report,
-        clean=_clean_frame(clean_rows, plan),
-        rejects=_rejects_frame(contacts.filter(pl.col(REASON) != ""), parsed.header),
-        rules=rules,
-        source=source,
     )
 
 
@@ -320,6 +353,46 @@ def _decide_rows(
         .otherwise(pl.col(DETAIL))
         .alias(DETAIL),
     )
+
+
+SEEN_KEY = "_seen_key"
+SEEN_LINE = "_seen_line"
+
+
+def no_numbers_seen() -> pl.DataFrame:
+    """The numbers kept so far when checking in batches: none yet."""
+    return pl.DataFrame(schema={SEEN_KEY: pl.Int64(), SEEN_LINE: pl.Int64()})
+
+
+def carry_duplicates(rows: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mark decided rows whose number an earlier batch kept; return them and the numbers kept.
+
+    ``seen`` holds each kept number (E.164 digits as an integer: 16 bytes a number) with the
+    line of its first occurrence, so duplicates are found across the whole file.
+    """
+    candidate = ~pl.col(BLANK) & ((pl.col(REASON) == "") | pl.col(DUPLICATE_OF).is_not_null())
+    key = pl.col(E164).str.strip_prefix("+").cast(pl.Int64)
+    keyed = rows.with_columns(pl.when(candidate).then(key).alias(SEEN_KEY))
+    # A semi join probes the (large) numbers kept with the batch's (small) hash table; only
+    # the few numbers found are joined back onto the batch.
+    found = seen.join(keyed.select(pl.col(SEEN_KEY).drop_nulls()), on=SEEN_KEY, how="semi")
+    joined = keyed.join(found, on=SEEN_KEY, how="left", maintain_order="left")
+    earlier = pl.col(SEEN_LINE).is_not_null()
+    # The same reason and detail _decide_rows gives a duplicate within one batch.
+    marked = joined.with_columns(
+        pl.coalesce(SEEN_LINE, DUPLICATE_OF).alias(DUPLICATE_OF),
+        pl.when(earlier)
+        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+        pl.when(earlier)
+        .then(pl.format("duplicate of line {} ({})", pl.col(SEEN_LINE), pl.col(E164)))
+        .otherwise(pl.col(DETAIL))
+        .alias(DETAIL),
+    )
+    kept = marked.filter(pl.col(SEEN_KEY).is_not_null() & (pl.col(REASON) == ""))
+    seen = pl.concat([seen, kept.select(SEEN_KEY, pl.col(LINE).alias(SEEN_LINE))])
+    return marked.drop(SEEN_KEY, SEEN_LINE), seen
 
 
 def _number_detail(number: int | None, region: str) -> pl.Expr:
@@ -452,28 +525,52 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
     return [f for f in found if f is not None]
 
 
-def _limit_findings(stats: Stats, info: InputInfo, rules: Rules) -> list[Finding]:
+def _limit_findings(parts: Sequence[PlannedPart], stats: Stats, rules: Rules) -> list[Finding]:
+    """Row and byte limits judged on the parts the clean rows are cut into.
+
+    Clean rows that fit in several parts are a ``split`` fix, not a failure; what no split can
+    cure is an error: a static list already full, or one row too big for any file.
+    """
     found: list[Finding] = []
-    cap = rules.first_part_cap
-    if stats.success > cap:
-        existing = (
-            f" ({rules.row_cap:,} less {rules.existing:,} already in it)" if rules.existing else ""
-        )
+    if stats.success and rules.first_part_cap == 0:
         found.append(
             _file_finding(
                 Code.TOO_MANY_ROWS,
-                f"{stats.success:,} contacts; a {rules.list_type} list can take {cap:,}{existing}",
-                stats.success - cap,
+                f"the list already holds {rules.existing:,} contacts and takes at most "
+                f"{rules.row_cap:,}: none can be added; the parts are for new lists NAME_2, …",
+                stats.success,
             )
         )
-    if info.bytes >= rules.max_bytes:
+    if len(parts) > 1:
+        found.append(_file_finding(Code.SPLIT, _split_message(parts, rules), len(parts)))
+    oversized = [p for p in parts if p.bytes >= rules.max_bytes]
+    if oversized:
         found.append(
             _file_finding(
                 Code.FILE_TOO_LARGE,
-                f"the file is {info.bytes:,} bytes; an upload must be under {rules.max_bytes:,}",
+                f"{len(oversized)} part(s) hold a single contact too big for an upload "
+                f"(with the header, {oversized[0].bytes:,} bytes; the limit is under "
+                f"{rules.max_bytes:,})",
+                len(oversized),
             )
         )
     return found
+
+
+def _split_message(parts: Sequence[PlannedPart], rules: Rules) -> str:
+    total = sum(p.rows for p in parts)
+    names = ", ".join(f"NAME{p.list_name_suffix}" for p in parts[:3])
+    names += f" … NAME{parts[-1].list_name_suffix}" if len(parts) > 3 else ""
+    existing = (
+        f"; the first at most {rules.first_part_cap:,}, as the list already holds "
+        f"{rules.existing:,}"
+        if rules.existing and rules.first_part_cap
+        else ""
+    )
+    return (
+        f"{total:,} contacts split into {len(parts)} parts of at most {rules.row_cap:,} rows "
+        f"and under {rules.max_bytes:,} bytes{existing}; part k is for list NAME_k ({names})"
+    )
 
 
 def _clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:

@@ -31,7 +31,6 @@ ROW_REJECT_CODES = frozenset(
     }
 )
 """Error codes that only set rows aside: the clean rows can still be uploaded."""
-SPLIT_FIXED_CODES = frozenset({Code.TOO_MANY_ROWS, Code.FILE_TOO_LARGE})
 """Errors about the whole file that a split into parts resolves."""
 
 
@@ -120,22 +119,14 @@ class UploadRun:
         }
 
 
-def list_name_for(list_name: str, k: int) -> str:
-    """The list for part k: NAME for the first, NAME_k after it."""
-    return list_name if k == 1 else f"{list_name}_{k}"
-
-
 def blocking_findings(report: Report) -> tuple[Finding, ...]:
     """Errors that stop an upload: file-level errors, or under --strict anything failing."""
     if report.strict and not report.valid:
         return report.findings  # under --strict every finding fails the check
-    split = report.finding(Code.SPLIT) is not None
     return tuple(
         f
         for f in report.findings
-        if f.severity is Severity.ERROR
-        and f.code not in ROW_REJECT_CODES
-        and not (split and f.code in SPLIT_FIXED_CODES)
+        if f.severity is Severity.ERROR and f.code not in ROW_REJECT_CODES
     )
 
 
@@ -149,22 +140,53 @@ def upload_checked(
     timeout: float = 1800.0,
     on_progress: Callable[[PartUpload | UploadStatus], None] | None = None,
 ) -> UploadRun:
-    """Write the clean part(s) (into out_dir, or a temporary folder) and upload each."""
-    report = result.write(out_dir) if out_dir is not None else result.report
-    refused = blocking_findings(result.report)
+    """Write the clean part(s) of a check (into out_dir, or a temporary folder) and upload each."""
+
+    def write(folder: Path) -> Report:
+        return result.write(folder)
+
+    return upload_written(write, client, list_name, out_dir, wait, timeout, on_progress)
+
+
+def upload_written(
+    write: Callable[[Path], Report],
+    client: ExotelClient,
+    list_name: str,
+    out_dir: str | Path | None = None,
+    wait: bool = True,
+    timeout: float = 1800.0,
+    on_progress: Callable[[PartUpload | UploadStatus], None] | None = None,
+) -> UploadRun:
+    """Upload the parts that ``write(folder)`` writes, unless its report stops the upload.
+
+    ``write`` checks and writes the outputs (``CheckResult.write``, or ``stream.check_path``
+    for a master file checked in batches); without ``out_dir`` it writes into a temporary
+    folder removed afterwards.
+    """
+    if out_dir is not None:
+        return _upload_report(write(Path(out_dir)), client, list_name, wait, timeout, on_progress)
+    with tempfile.TemporaryDirectory(prefix="csvcheck-upload-") as folder:
+        run = _upload_report(write(Path(folder)), client, list_name, wait, timeout, on_progress)
+    # The temporary files are gone: a report that listed them would point at nothing.
+    return replace(run, report=replace(run.report, outputs=None))
+
+
+def _upload_report(
+    report: Report,
+    client: ExotelClient,
+    list_name: str,
+    wait: bool,
+    timeout: float,
+    on_progress: Callable[[PartUpload | UploadStatus], None] | None,
+) -> UploadRun:
+    refused = blocking_findings(report)
     if refused:
         codes = ", ".join(dict.fromkeys(str(f.code) for f in refused))
         reason = f"the check found problems that stop an upload ({codes})"
         return UploadRun(report, list_name, refused=refused, reason=reason)
-    if result.report.stats.success == 0:
+    if report.stats.success == 0:
         return UploadRun(report, list_name, reason="no clean contacts: every record was set aside")
-    list_type = str(result.rules.list_type)
-    if out_dir is not None:
-        return _run(report, client, list_name, list_type, wait, timeout, on_progress)
-    with tempfile.TemporaryDirectory(prefix="csvcheck-upload-") as folder:
-        run = _run(result.write(folder), client, list_name, list_type, wait, timeout, on_progress)
-    # The temporary files are gone: a report that listed them would point at nothing.
-    return replace(run, report=replace(run.report, outputs=None))
+    return _run(report, client, list_name, str(report.options["type"]), wait, timeout, on_progress)
 
 
 def _run(
@@ -207,7 +229,7 @@ def upload_parts(
     done: list[PartUpload] = []
     for k, part in enumerate(parts, start=1):
         predicted = Stats(part.rows, part.rows, 0, 0)
-        target = list_name_for(list_name, k)
+        target = list_name + part.list_name_suffix
         if done and done[-1].state not in {"completed", "uploaded"}:
             note = f"not uploaded: part {k - 1} did not complete"
             done.append(PartUpload(part.path, target, predicted, "not-uploaded", message=note))

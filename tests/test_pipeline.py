@@ -219,8 +219,9 @@ def test_values_are_trimmed_and_the_fix_is_reported(check: CheckText) -> None:
 
 def test_static_list_over_the_cap_counts_existing_contacts(check: CheckText) -> None:
     text = "number\n9876543210\n9845012345\n9812345678\n"
-    assert Code.TOO_MANY_ROWS not in codes(check(text, rules=Rules(max_rows=3)))
-    assert Code.TOO_MANY_ROWS in codes(check(text, rules=Rules(max_rows=3, existing=1)))
+    assert Code.SPLIT not in codes(check(text, rules=Rules(max_rows=3)))
+    assert Code.SPLIT in codes(check(text, rules=Rules(max_rows=3, existing=1)))
+    assert Code.TOO_MANY_ROWS in codes(check(text, rules=Rules(max_rows=3, existing=3)))
 
 
 def test_strict_fails_on_fixes_and_warnings(check: CheckText) -> None:

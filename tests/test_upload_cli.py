@@ -436,3 +436,44 @@ def test_the_timeout_bounds_the_wait_across_parts(
     results = upload_parts(client, two_parts(tmp_path), "spring", timeout=10)
     assert [r.state for r in results] == ["completed", "timeout"]
     assert fake_time.now == 10
+
+
+# --- split files through the command line ---------------------------------------------------
+
+
+def test_a_split_file_uploads_each_part_to_its_own_list(
+    cli: Callable[..., Result],
+    exotel: FakeExotel,
+    env: dict[str, str],
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv("number\n+919876543210\n+919876543211\n+919876543212\n")
+    exotel.accept_uploads("up-1", "up-2")
+    exotel.statuses("up-1", status_body("completed", counts(2, 2)))
+    exotel.statuses("up-2", status_body("completed", counts(1, 1)))
+    result = cli("upload", path, "--list-name", "spring", "--max-rows", "2", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert [(u.list_name, u.filename) for u in exotel.uploads] == [
+        ("spring", "contacts.part-001.csv"),
+        ("spring_2", "contacts.part-002.csv"),
+    ]
+    assert [u.content for u in exotel.uploads] == [
+        b"number\n+919876543210\n+919876543211\n",
+        b"number\n+919876543212\n",
+    ]
+    assert shows_no_token(result)
+
+
+def test_a_full_static_list_is_not_uploaded_to(
+    cli: Callable[..., Result],
+    exotel: FakeExotel,
+    env: dict[str, str],
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv("number\n+919876543210\n")
+    result = cli(
+        "upload", path, "--list-name", "spring", "--max-rows", "2", "--existing", "2", env=env
+    )
+    assert result.exit_code == 1
+    assert "too-many-rows" in result.stderr
+    assert exotel.uploads == []

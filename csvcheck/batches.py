@@ -1,0 +1,147 @@
+"""Bytes → batches of whole records, for checking a large file without holding it.
+
+A batch may end only after a line break that is outside every quoted field: quotes are
+followed the way Python's CSV reader follows them (a quote opens a field only at its start;
+in a run of quotes inside one, pairs are quotes and an odd one closes it), so stray quotes
+in unquoted fields do not throw the cut off.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .sniff import Sniffed, sniff
+
+SAMPLE_BYTES = 1_000_000
+"""Bytes at the start of the file the encoding, BOM and delimiter are sniffed from."""
+BLOCK_BYTES = 8_000_000
+"""Bytes read at a time when confirming the encoding."""
+
+_QUOTE = ord('"')
+
+
+def sniff_start(path: Path, encoding: str | None, delimiter: str | None) -> Sniffed | None:
+    """Sniff the first whole lines; None when the file cannot be cut into batches safely."""
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+    except OSError:
+        return None
+    end = sample.rfind(b"\n") + 1
+    if not end:
+        return None
+    sniffed = sniff(sample[:end], encoding=encoding, delimiter=delimiter)
+    if not _bytes_are_characters(sniffed.encoding) or not sniffed.delimiter.isascii():
+        return None
+    return sniffed
+
+
+def _bytes_are_characters(encoding: str) -> bool:
+    """Whether quote, delimiter, CR and LF bytes can only ever be those characters."""
+    name = codecs.lookup(encoding).name
+    return name in {"utf-8", "utf-8-sig", "ascii"} or name.startswith(("iso8859", "cp125"))
+
+
+def confirm_encoding(path: Path, encoding: str) -> str | None:
+    """The file's SHA-256 if the encoding decodes every byte of it, else None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        try:
+            while block := handle.read(BLOCK_BYTES):
+                digest.update(block)
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return digest.hexdigest()
+
+
+def _last_line_break(data: bytes, end: int) -> int:
+    """Position of the last LF, or lone CR, before ``end``; -1 when there is none."""
+    while True:
+        lf, cr = data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)
+        if cr <= lf:
+            return lf
+        if cr + 1 < len(data) and data[cr + 1] != ord("\n"):
+            return cr
+        end = cr  # a CR at the very end may be the first half of a CRLF
+
+
+def _open_quote(data: bytes, position: int, delimiter: int) -> int:
+    """Where the quoted field open at ``position`` starts, or -1 when none is open.
+
+    Python's CSV reader opens a quoted field only with a quote at the start of a field; in a
+    run of quotes inside one, pairs are quotes and an odd one closes it. Each run of quotes is
+    then one of three maps of the state (open or not): a run of odd length at a field start
+    flips it, one elsewhere closes it, an even run keeps it. Reading runs backwards from
+    ``position`` until the last "closes" gives the state without reading the whole batch.
+    """
+    flips: list[int] = []
+    before = position
+    # A loop over runs of quotes, backwards, stopping at the first run that closes a field:
+    # usually within the last record, and never more than the quotes of the batch.
+    while (last := data.rfind(b'"', 0, before)) >= 0:
+        start = last
+        while start > 0 and data[start - 1] == _QUOTE:
+            start -= 1
+        odd = (last - start) % 2 == 0
+        at_field_start = start == 0 or data[start - 1] in (delimiter, 10, 13)
+        if odd and not at_field_start:
+            break
+        if odd:
+            flips.append(start)
+        before = start
+    return flips[0] if len(flips) % 2 else -1
+
+
+def record_end(data: bytes, delimiter: str = ",") -> int:
+    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none."""
+    end = len(data)
+    separator = ord(delimiter)
+    while (line_break := _last_line_break(data, end)) >= 0:
+        opened = _open_quote(data, line_break, separator)
+        if opened < 0:
+            return line_break + 1
+        end = opened  # the break is inside a quoted field: look before the field
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Whole records decoded from one batch of bytes."""
+
+    text: str
+    first_line: int
+    """Physical line the chunk starts on."""
+    end: int
+    """Bytes of the file read up to the end of the chunk."""
+    breaks: tuple[int, int, int]
+    """Line breaks in the chunk: CRLF, LF, CR."""
+
+
+def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
+    line, consumed, pending = 1, 0, b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(batch_bytes)
+            pending += block
+            cut = record_end(pending, sniffed.delimiter) if block else len(pending)
+            if not cut:
+                if block:
+                    continue  # one record longer than a batch: read on
+                return
+            piece, pending = pending[:cut], pending[cut:]
+            crlf = piece.count(b"\r\n")
+            breaks = (crlf, piece.count(b"\n") - crlf, piece.count(b"\r") - crlf)
+            text = piece.decode(sniffed.encoding)
+            text = text.removeprefix("\ufeff") if not consumed else text
+            consumed += cut
+            yield Chunk(text, line, consumed, breaks)
+            line += sum(breaks)
+            if not block:
+                return

@@ -1,0 +1,321 @@
+"""Large inputs, checked batch by batch with bounded memory.
+
+A master file of millions of rows is read twice, in blocks, and never held whole:
+
+1. the start is sniffed (binary? encoding, BOM, delimiter), then one pass over every block
+   confirms that encoding decodes the whole file, and hashes it;
+2. a second pass cuts the bytes into batches of whole records (a cut never falls inside a
+   quoted field: :func:`batches.record_end` follows the quotes exactly as the CSV reader does),
+   parses each batch with the header in front, and runs the same per-record stages as a
+   check in memory. Duplicates are carried across batches (every number kept so far, with
+   the line of its first occurrence), findings are summed with their first examples in file
+   order, and clean rows stream into parts while rejects are spilled to disk.
+
+The result is the report a check in memory gives, with the same findings, stats and outputs.
+Inputs this cannot stream (an encoding where a byte may be half a character, a late byte the
+sniffed encoding cannot decode, standard input) are checked in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import polars as pl
+
+from . import phones
+from . import pipeline as pipe
+from .batches import Chunk, chunks, confirm_encoding, sniff_start
+from .headers import HeaderPlan, resolve_headers
+from .output import (
+    CleanWriter,
+    RejectsWriter,
+    output_stem,
+    prepare_folder,
+    write_report,
+)
+from .read import LINE, parse
+from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
+from .rules import Rules
+from .sniff import Sniffed, line_endings
+from .split import Splitter
+
+STREAM_THRESHOLD = 16_000_000
+"""Files larger than this many bytes are checked in batches."""
+BATCH_BYTES = 8_000_000
+"""Bytes read per batch (a batch grows to the end of the record it stops in)."""
+
+NUMBER_CACHE_LIMIT = 200_000
+"""Distinct numbers phones may keep decided between batches (about 400 bytes each)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a batched check has come."""
+
+    bytes_read: int
+    total_bytes: int
+    rows_read: int
+    parts: int
+    """Clean parts started so far."""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def check_path(
+    path: str | Path,
+    *,
+    rules: Rules,
+    out_dir: Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Check a file (``-`` for standard input) and write its outputs when ``out_dir`` is given.
+
+    Files above :data:`STREAM_THRESHOLD` bytes are checked in batches with bounded memory.
+    """
+    if str(path) != "-" and _size(Path(path)) > STREAM_THRESHOLD:
+        return check_large(
+            path,
+            rules=rules,
+            out_dir=out_dir,
+            encoding=encoding,
+            delimiter=delimiter,
+            progress=progress,
+        )
+    return _in_memory(path, rules, out_dir, encoding, delimiter)
+
+
+def _in_memory(
+    path: str | Path,
+    rules: Rules,
+    out_dir: Path | None,
+    encoding: str | None,
+    delimiter: str | None,
+) -> Report:
+    result = pipe.check_file(path, rules=rules, encoding=encoding, delimiter=delimiter)
+    return result.write(out_dir) if out_dir is not None else result.report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the check in memory reports why it cannot be read
+
+
+def check_large(
+    path: str | Path,
+    *,
+    rules: Rules,
+    out_dir: Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    batch_bytes: int = BATCH_BYTES,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Check a file batch by batch; the report equals the one a check in memory gives."""
+    rules = pipe._validated(rules)
+    source = Path(path)
+    sniffed = sniff_start(source, encoding, delimiter)
+    digest = confirm_encoding(source, sniffed.encoding) if sniffed else None
+    if sniffed is None or digest is None:
+        return _in_memory(path, rules, out_dir, encoding, delimiter)
+    sniffed = replace(sniffed, text="")  # the sample is not needed any more
+    check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
+    try:
+        for chunk in chunks(source, sniffed, batch_bytes):
+            check.add(chunk)
+            if progress is not None:
+                progress(check.progress(chunk.end))
+        return check.finish()
+    except _NoHeaderError:
+        check.abort()  # only blank lines in the first batch: a rare file, checked in memory
+        return _in_memory(path, rules, out_dir, encoding, delimiter)
+    except BaseException:
+        check.abort()
+        raise
+
+
+class _BatchedCheck:
+    """The state of a check carried from one batch to the next.
+
+    Mutable on purpose: it accumulates stats, findings, the numbers kept so far, the open
+    part and the writers, batch after batch.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        sniffed: Sniffed,
+        rules: Rules,
+        out_dir: Path | None,
+        size: int,
+        digest: str,
+    ) -> None:
+        self.name, self.path = name, Path(name)
+        self.sniffed, self.rules, self.out_dir = sniffed, rules, out_dir
+        self.size, self.digest = size, digest
+        self.header: tuple[str, ...] = ()
+        self.prefix = ""
+        self.plan = HeaderPlan(targets=())
+        self.file_findings: list[Finding] = []
+        self.row_findings: list[Finding] = []
+        self.stats = Stats(0, 0, 0, 0)
+        self.records = 0
+        self.breaks = (0, 0, 0)
+        self.seen = pipe.no_numbers_seen()
+        self.splitter: Splitter | None = None
+        self.clean: CleanWriter | None = None
+        self.rejects: RejectsWriter | None = None
+
+    def add(self, chunk: Chunk) -> None:
+        """Check one batch of records and pass its rows on."""
+        parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text))
+        splitter = self.splitter
+        if splitter is None:
+            splitter = self._start(parsed.header)
+            records = parsed.records
+        else:
+            offset = chunk.first_line - (_breaks(self.prefix) + 1)
+            records = parsed.records.with_columns(pl.col(LINE) + offset)
+        self.records += records.height
+        crlf, lf, cr = self.breaks
+        self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
+        rows = pipe._decide_rows(records, self.header, self.plan, self.rules)
+        rows, self.seen = pipe.carry_duplicates(rows, self.seen)
+        self.row_findings = merge_findings(
+            self.row_findings, pipe._row_findings(rows, self.header, self.plan)
+        )
+        contacts = rows.filter(~pl.col(pipe.BLANK))
+        self.stats = _add(self.stats, pipe.contact_stats(contacts))
+        self._write(contacts, splitter)
+        _bound_number_cache()
+
+    def _start(self, header: tuple[str, ...]) -> Splitter:
+        if not header:
+            raise _NoHeaderError
+        self.header = header
+        self.prefix = _header_line(header, self.sniffed.delimiter)
+        self.plan = resolve_headers(header, self.rules)
+        self.file_findings += self.plan.findings
+        self.splitter = Splitter(self.rules, self.plan.output)
+        if self.out_dir is not None:
+            prepare_folder(self.out_dir)
+            stem = output_stem(self.name, True)
+            self.clean = CleanWriter(self.out_dir, stem, self.plan.output, self.path)
+            self.rejects = RejectsWriter(self.out_dir, stem, self.path)
+        return self.splitter
+
+    def _write(self, contacts: pl.DataFrame, splitter: Splitter) -> None:
+        clean = pipe._clean_frame(contacts.filter(pl.col(pipe.REASON) == ""), self.plan)
+        for list_number, rows in splitter.feed(clean):
+            if self.clean is not None:
+                self.clean.append(list_number, rows)
+        if self.rejects is not None:
+            rejected = contacts.filter(pl.col(pipe.REASON) != "")
+            self.rejects.append(pipe._rejects_frame(rejected, self.header))
+
+    def progress(self, bytes_read: int) -> Progress:
+        parts = len(self.splitter.parts) if self.splitter else 0
+        return Progress(bytes_read, self.size, self.records, parts)
+
+    def finish(self) -> Report:
+        """The report, with the outputs written when there is an output folder."""
+        if self.splitter is None:
+            raise _NoHeaderError
+        info = InputInfo(
+            path=self.name,
+            bytes=self.size,
+            sha256=self.digest,
+            encoding=self.sniffed.encoding,
+            bom=self.sniffed.bom,
+            delimiter=self.sniffed.delimiter,
+            line_endings=_line_endings_of(self.breaks),
+            records=self.records,
+        )
+        whole = replace(self.sniffed, line_endings=info.line_endings)
+        found = pipe._sniff_findings(whole, self.size) + self.file_findings + self.row_findings
+        parts = self.splitter.parts
+        report = pipe.build_report(
+            self.header, self.plan, self.rules, info, found, self.stats, parts
+        )
+        if self.out_dir is None or self.clean is None or self.rejects is None:
+            return report
+        written = self.clean.finish(parts)
+        rejects = self.rejects.finish()
+        report_path = self.out_dir / f"{output_stem(self.name, True)}.report.json"
+        report = replace(report, outputs=Outputs(written, rejects, str(report_path)))
+        write_report(report, report_path, self.path)
+        return report
+
+    def abort(self) -> None:
+        """Remove temporary files after a failure."""
+        if self.clean is not None:
+            self.clean.abort()
+        if self.rejects is not None:
+            self.rejects.abort()
+
+
+def _bound_number_cache() -> None:
+    """Keep phones' cache of decided numbers from growing with the file.
+
+    phones decides each distinct value once and caches it without bound: right for one
+    upload, over a gigabyte for millions of distinct numbers. Each batch still decides its own
+    distinct values once; past the limit the cache starts again. Does nothing if phones keeps
+    no such cache.
+    """
+    decide = getattr(phones, "_decide", None)
+    info = getattr(decide, "cache_info", None)
+    if callable(info) and info().currsize > NUMBER_CACHE_LIMIT:
+        decide.cache_clear()  # type: ignore[union-attr]
+
+
+class _NoHeaderError(Exception):
+    """The first batch holds no header row (only blank lines)."""
+
+
+def _header_line(header: tuple[str, ...], delimiter: str) -> str:
+    """The header as one CSV record, to put in front of every later batch."""
+    quote = {delimiter, '"', "\r", "\n"}
+    cells = ['"' + h.replace('"', '""') + '"' if quote & set(h) else h for h in header]
+    return delimiter.join(cells) + "\n"
+
+
+def _breaks(text: str) -> int:
+    """Physical line breaks in text, counted as the CSV reader counts lines."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _line_endings_of(breaks: tuple[int, int, int]) -> str:
+    # sniff names the style from text; a few characters with the same kinds give the same name.
+    crlf, lf, cr = breaks
+    return line_endings("\r\n" * bool(crlf) + "\n" * bool(lf) + "x\r" * bool(cr))
+
+
+def _add(a: Stats, b: Stats) -> Stats:
+    return Stats(
+        a.total + b.total, a.success + b.success, a.duplicate + b.duplicate, a.failed + b.failed
+    )
+
+
+def merge_findings(found: list[Finding], more: list[Finding]) -> list[Finding]:
+    """Row findings of two batches: counts summed, the first examples in file order kept."""
+    merged = {f.code: f for f in found}
+    for finding in more:  # a loop over finding codes (a dozen), not rows
+        earlier = merged.get(finding.code)
+        merged[finding.code] = finding if earlier is None else _combine(earlier, finding)
+    return pipe.in_code_order(list(merged.values()))
+
+
+def _combine(first: Finding, later: Finding) -> Finding:
+    count = first.count + later.count
+    return replace(
+        first,
+        count=count,
+        message=pipe._row_message(first.code, count),
+        examples=(first.examples + later.examples)[:MAX_EXAMPLES],
+    )

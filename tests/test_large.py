@@ -1,0 +1,256 @@
+"""Large inputs checked in batches give exactly what a check in memory gives."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from csvcheck import stream
+from csvcheck.batches import record_end
+from csvcheck.pipeline import check_file
+from csvcheck.report import Report
+from csvcheck.rules import ListType, Rules
+from csvcheck.stream import Progress, check_large
+
+Cli = Callable[..., Result]
+WriteCsv = Callable[..., Path]
+
+AWKWARD = [
+    "",
+    "Asha",
+    '"Smith, Jr."',
+    '"says ""hi"""',
+    '"two\nlines"',
+    '"crlf\r\ninside"',
+    '5" screen',
+    "=SUM(A1)",
+    "  padded  ",
+    "Jos\ufffd",
+    '""',
+]
+
+
+def master_file(rows: int, seed: int = 5, distinct: int = 3000) -> str:
+    """A messy export: repeats, invalid numbers, quoted newlines, stray quotes, blank lines."""
+    rng = random.Random(seed)
+    lines = ["Mobile,First Name,Email,tag"]
+    for i in range(rows):
+        roll = rng.random()
+        number = f"98{rng.randrange(distinct):08d}"
+        if roll < 0.02:
+            lines.append("")
+            continue
+        if roll < 0.04:
+            number = rng.choice(["12345", "9.19876E+11", "", "98765 43210"])
+        name = rng.choice(AWKWARD)
+        email = rng.choice(["a@example.com", "nope", ""])
+        extra = ",surplus" if roll > 0.995 and i > rows // 2 else ""
+        short = roll > 0.99 and roll <= 0.995
+        lines.append(f"{number},{name}" if short else f"{number},{name},{email},t{i % 7}{extra}")
+    return "\r\n".join(lines[: rows // 3]) + "\r\n" + "\n".join(lines[rows // 3 :]) + "\n"
+
+
+def same_reports(batched: Report, whole: Report) -> None:
+    a, b = batched.to_dict(), whole.to_dict()
+    a_out, b_out = a.pop("outputs"), b.pop("outputs")
+    assert a == b
+    if a_out is not None:
+        shape = [
+            (Path(p["path"]).name, p["rows"], p["bytes"], p["list_name_suffix"])
+            for p in a_out["parts"]
+        ]
+        expected = [
+            (Path(p["path"]).name, p["rows"], p["bytes"], p["list_name_suffix"])
+            for p in b_out["parts"]
+        ]
+        assert shape == expected
+        for x, y in zip(a_out["parts"], b_out["parts"], strict=True):
+            assert Path(x["path"]).read_bytes() == Path(y["path"]).read_bytes()
+        assert Path(a_out["rejects"]).read_bytes() == Path(b_out["rejects"]).read_bytes()
+
+
+@pytest.mark.parametrize("list_type", [ListType.STATIC, ListType.DYNAMIC])
+def test_batched_check_equals_the_check_in_memory(
+    write_csv: WriteCsv, tmp_path: Path, list_type: ListType
+) -> None:
+    path = write_csv(master_file(200_000))
+    rules = Rules(list_type=list_type, max_rows=700, existing=100, max_bytes=40_000)
+    batched = check_large(path, rules=rules, out_dir=tmp_path / "batched", batch_bytes=300_000)
+    whole = check_file(path, rules=rules).write(tmp_path / "whole")
+    assert batched.stats.total > 190_000
+    assert batched.outputs is not None
+    assert len(batched.outputs.clean) > 3
+    same_reports(batched, whole)
+    assert not [p for p in (tmp_path / "batched").iterdir() if p.name.startswith(".")]
+
+
+# Each example checks a file twice: few examples, and no long shrinking of a failure.
+@settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=40, max_value=2_000))
+def test_any_batch_size_gives_the_same_report(seed: int, batch_bytes: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "contacts.csv"
+        path.write_text(master_file(300, seed=seed, distinct=40), newline="")
+        rules = Rules(max_rows=50, max_bytes=2_000)
+        batched = check_large(
+            path, rules=rules, out_dir=Path(folder) / "a", batch_bytes=batch_bytes
+        )
+        whole = check_file(path, rules=rules).write(Path(folder) / "b")
+        same_reports(batched, whole)
+
+
+def test_without_an_output_folder_nothing_is_written(write_csv: WriteCsv, tmp_path: Path) -> None:
+    path = write_csv(master_file(2_000))
+    rules = Rules(max_rows=300)
+    batched = check_large(path, rules=rules, batch_bytes=5_000)
+    same_reports(batched, check_file(path, rules=rules).report)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.csv"]
+
+
+def test_progress_is_reported_after_every_batch(write_csv: WriteCsv) -> None:
+    path = write_csv(master_file(2_000))
+    seen: list[Progress] = []
+    check_large(path, rules=Rules(max_rows=300), batch_bytes=10_000, progress=seen.append)
+    assert len(seen) > 3
+    assert seen[-1].bytes_read == seen[-1].total_bytes == path.stat().st_size
+    assert seen[-1].rows_read == 2_000
+    assert [p.bytes_read for p in seen] == sorted(p.bytes_read for p in seen)
+    assert seen[-1].parts > 1
+
+
+def test_a_late_byte_the_encoding_cannot_decode_falls_back_to_memory(
+    write_csv: WriteCsv,
+) -> None:
+    path = write_csv(master_file(500).encode() + b"9876500000,Ren\xe9\n")
+    with pytest.raises(Exception, match="not UTF-8") as caught:
+        check_large(path, rules=Rules(), batch_bytes=1_000)
+    with pytest.raises(type(caught.value), match="not UTF-8"):
+        check_file(path)
+
+
+def test_a_bom_and_latin1_are_handled_as_in_memory(write_csv: WriteCsv) -> None:
+    bom = write_csv(b"\xef\xbb\xbfnumber,first_name\n" + b"9876500000,A\n" * 50, name="bom.csv")
+    same_reports(check_large(bom, rules=Rules(), batch_bytes=64), check_file(bom).report)
+    latin = write_csv(b"number;first_name\n" + b"9876500001;Ren\xe9\n" * 50, name="latin.csv")
+    batched = check_large(latin, rules=Rules(), encoding="latin-1", delimiter=";", batch_bytes=64)
+    whole = check_file(latin, encoding="latin-1", delimiter=";")
+    same_reports(batched, whole.report)
+
+
+def test_old_mac_line_endings_are_cut_between_records(write_csv: WriteCsv) -> None:
+    text = master_file(400).replace("\r\n", "\n").replace("\n", "\r")
+    path = write_csv(text)
+    rules = Rules(max_rows=60)
+    same_reports(
+        check_large(path, rules=rules, batch_bytes=500), check_file(path, rules=rules).report
+    )
+
+
+def test_the_path_is_reported_as_given(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(master_file(50))
+    monkeypatch.chdir(path.parent)
+    report = check_large("./contacts.csv", rules=Rules(), batch_bytes=300)
+    assert report.input.path == "./contacts.csv"
+
+
+def test_the_command_line_checks_large_files_in_batches(
+    cli: Cli, write_csv: WriteCsv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(master_file(3_000))
+    args = ["--max-rows", "400", "--format", "json"]
+    whole = cli("check", path, "--out", tmp_path / "whole", *args)
+    monkeypatch.setattr(stream, "STREAM_THRESHOLD", 1_000)
+    monkeypatch.setattr(stream, "BATCH_BYTES", 7_000)
+    batched = cli("check", path, "--out", tmp_path / "batched", *args)
+    assert batched.exit_code == whole.exit_code == 1
+    a, b = json.loads(batched.stdout), json.loads(whole.stdout)
+    assert a["findings"] == b["findings"]
+    assert a["stats"] == b["stats"]
+    assert "split" in {f["code"] for f in a["findings"]}
+    assert batched.stderr == whole.stderr  # no progress bar when stderr is not a terminal
+
+
+# -- where a batch may end ---------------------------------------------------------------
+
+cell = st.sampled_from(
+    ["a", "", '"q,"', '"x""y"', '"l\nm"', '"c\r\nd"', '"r\rs"', 'b"c', '""', '"e"f']
+)
+record = st.tuples(st.lists(cell, min_size=1, max_size=4), st.sampled_from(["\n", "\r\n", "\r"]))
+csv_text = st.lists(record, min_size=1, max_size=6).map(
+    lambda rows: "".join(",".join(cells) + end for cells, end in rows)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(csv_text, st.integers(min_value=0, max_value=200))
+def test_a_batch_ends_only_where_the_csv_reader_ends_a_record(text: str, cut: int) -> None:
+    import csv
+    import io
+
+    data = text.encode()[: cut or None]
+    end = record_end(data)
+    assert data[end - 1 : end] in (b"\n", b"\r") if end else True
+    whole = list(csv.reader(io.StringIO(data.decode(errors="replace"), newline=""), strict=False))
+    head = list(csv.reader(io.StringIO(data[:end].decode(), newline=""), strict=False))
+    assert whole[: len(head)] == head
+    if len(data) == len(text.encode()) and text.endswith("\n"):
+        assert end == len(data)  # a complete file ends after its last record
+    # (a CR at the very end may be half a CRLF: the batch reader takes it at the end of file)
+
+
+def test_the_number_cache_stays_bounded_over_many_batches(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csvcheck import phones
+
+    monkeypatch.setattr(stream, "NUMBER_CACHE_LIMIT", 10)
+    phones._decide.cache_clear()
+    path = write_csv("number\n" + "".join(f"98765{i:05d}\n" for i in range(400)))
+    report = check_large(path, rules=Rules(), batch_bytes=300)
+    assert report.stats.success == 400
+    assert phones._decide.cache_info().currsize < 60
+
+
+def test_a_progress_bar_shows_when_stderr_is_a_terminal(write_csv: WriteCsv) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write_csv(master_file(3_000))
+    setup = "from csvcheck import stream; stream.STREAM_THRESHOLD = 1_000; "
+    setup += "stream.BATCH_BYTES = 20_000; from csvcheck.cli import main; main()"
+    terminal, stderr = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-c", setup, "check", str(path), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+        check=False,
+    )
+    os.close(stderr)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the terminal is closed once everything has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert done.returncode == 1
+    assert b"3,000 rows read" in shown
+    assert json.loads(done.stdout)["stats"]["total"] > 2_900
