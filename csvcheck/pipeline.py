@@ -12,7 +12,17 @@ import polars as pl
 from . import checks, phones
 from .errors import InputError, UsageError
 from .headers import HeaderPlan, resolve_headers
-from .read import EXTRA, FIELDS, LINE, Parsed, empty_records, field_name, parse
+from .read import (
+    EXTRA,
+    FIELDS,
+    LINE,
+    PROBLEM_CODE,
+    PROBLEM_DETAIL,
+    Parsed,
+    empty_records,
+    field_name,
+    parse,
+)
 from .report import (
     DESCRIPTION,
     MAX_EXAMPLES,
@@ -202,7 +212,7 @@ def evaluate(
     else:
         plan = resolve_headers(parsed.header, rules)
         found += plan.findings
-    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
+    rows = _decide_rows(_with_problems(parsed), parsed.header, plan, rules)
     contacts = rows.filter(~pl.col(BLANK))
     clean_rows = contacts.filter(pl.col(REASON) == "")
     found += _row_findings(rows, parsed.header, plan)
@@ -245,6 +255,22 @@ def evaluate(
     )
 
 
+_STRUCTURE_CODES = (Code.UNBALANCED_QUOTE, Code.NUL_BYTE, Code.FIELD_TOO_LARGE)
+_NO_COLUMN: str | None = None
+
+
+def _with_problems(parsed: Parsed) -> pl.DataFrame:
+    """Records with their structure problems from the reader (codes and details, or null)."""
+    per_record = parsed.problems.group_by(LINE).agg(
+        pl.col(PROBLEM_CODE).str.join(";"), pl.col(PROBLEM_DETAIL).str.join("; ")
+    )
+    return parsed.records.join(per_record, on=LINE, how="left", maintain_order="left")
+
+
+def _has_problem(code: Code) -> pl.Expr:
+    return pl.col(PROBLEM_CODE).str.contains(str(code), literal=True).fill_null(False)
+
+
 def _fields(width: int) -> list[pl.Expr]:
     return [pl.col(field_name(i)) for i in range(width)]
 
@@ -282,9 +308,14 @@ def _decide_rows(
     rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns)
     ragged = pl.col(FIELDS) != width
     reasons = [pl.lit(str(code)) for code in plan.blocking]
-    reasons += [pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))), pl.col(NUMBER_ERROR)]
+    reasons += [
+        pl.col(PROBLEM_CODE),
+        pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))),
+        pl.col(NUMBER_ERROR),
+    ]
     details = [pl.lit(f"the file has {code}: {DESCRIPTION[code]}") for code in plan.blocking]
     details += [
+        pl.col(PROBLEM_DETAIL),
         pl.when(ragged).then(
             pl.format("has {} fields; the header has {}", pl.col(FIELDS), pl.lit(width))
         ),
@@ -362,7 +393,7 @@ def _masked_finding(
     return Finding(code=code, count=count, message=_row_message(code, count), examples=examples)
 
 
-_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW}
+_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW, *_STRUCTURE_CODES}
 
 
 def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan) -> list[Finding]:
@@ -388,6 +419,13 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
                     pl.format("{} fields", pl.col(FIELDS)),
                 )
             ],
+        ),
+        *(
+            (
+                code,
+                [(_NO_COLUMN, contact & _has_problem(code), pl.lit(None, pl.String))],
+            )
+            for code in _STRUCTURE_CODES
         ),
         *(
             (code, [(number_name, contact & number_is(str(code)), number_value)])

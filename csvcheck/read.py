@@ -9,29 +9,53 @@ The frame has one row per record after the header, blank lines included, in file
 - ``_extra``  fields beyond the header's count, as a list (null when none).
 
 Nothing is padded, truncated or merged silently: ``_fields`` keeps what the record really had.
+
+Two readers give the same frame. The fast one lets polars parse the values and works out
+where each record starts and how many fields it has from the physical lines, vectorized: a
+line break is inside a quoted field exactly when the quotes before it are odd in number. It
+is used when every record is well-formed (a quote only opens a field and closes it) and the
+line breaks are one kind (LF, CRLF, or CR). Anything else, and any disagreement between the
+two views of the file, goes to the csv module, record by record, which is slower but reads
+every byte string the way Python's csv does.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from .errors import InputError
+from .report import Code
 from .sniff import Sniffed
 
 LINE = "_line"
 FIELDS = "_fields"
 EXTRA = "_extra"
-FIELD_SIZE_LIMIT = 1_000_000  # a cell bigger than this is an unbalanced quote, not a contact
+PROBLEM_CODE = "_code"
+PROBLEM_DETAIL = "_problem_detail"
+FIELD_SIZE_LIMIT = 1_000_000
+"""Bytes: a cell bigger than this is a broken quote or a pasted document, not a contact."""
+_CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; FIELD_SIZE_LIMIT reports
+_REC = "_rec"
+_BODY = "_body"
 
 
 def field_name(index: int) -> str:
     """Internal name of the column at this position."""
     return f"c{index}"
+
+
+def empty_problems() -> pl.DataFrame:
+    """A frame of no structure problems."""
+    return pl.DataFrame(
+        schema={LINE: pl.Int64(), PROBLEM_CODE: pl.String(), PROBLEM_DETAIL: pl.String()}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +68,8 @@ class Parsed:
     """Physical line of the header row."""
     records: pl.DataFrame
     """Records after the header, with ``_line``, ``_fields``, ``c0…``, ``_extra``."""
-
-
-def _records_with_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    # csv.reader is the one parser here that reports where each record starts when a quoted
-    # field spans lines, and it never pads or truncates; it runs in C.
-    csv.field_size_limit(FIELD_SIZE_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    start = 1
-    try:
-        for fields in reader:
-            yield start, fields
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(f"line {start}: cannot parse the record ({exc})") from exc
+    problems: pl.DataFrame = field(default_factory=empty_problems)
+    """Structure problems of records: ``_line`` of the record, ``_code``, ``_problem_detail``."""
 
 
 def empty_records(width: int) -> pl.DataFrame:
@@ -69,8 +81,220 @@ def empty_records(width: int) -> pl.DataFrame:
 
 
 def parse(sniffed: Sniffed) -> Parsed:
-    """Parse the text into a header and a frame of records."""
-    rows = _records_with_lines(sniffed.text, sniffed.delimiter)
+    """Parse the text into a header and a frame of records, with their structure problems."""
+    eol = _single_line_break(sniffed.text)
+    parsed = parse_fast(sniffed.text, sniffed.delimiter, eol) if eol else None
+    if parsed is None:
+        parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
+    problems = pl.concat([parsed.problems, _cell_problems(parsed.records, sniffed.text)])
+    return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
+
+
+# ---------------------------------------------------------------------------- fast reader
+
+
+def _single_line_break(text: str) -> str | None:
+    """The one line break the text uses, or None when it mixes a lone CR with LF."""
+    cr = text.count("\r")
+    if not cr:
+        return "\n"
+    if "\n" not in text:
+        return "\r"
+    return "\n" if cr == text.count("\r\n") else None
+
+
+def _regex_char(char: str) -> str:
+    return f"\\x{{{ord(char):X}}}"
+
+
+_LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
+
+
+def _line_bodies(data: bytes, text: str, eol: str) -> pl.Series:
+    """Physical lines without their line break (and without a CR before an LF)."""
+    expected = text.count(eol) + (0 if text.endswith(eol) else 1)
+    # polars reads a one-column "CSV" of lines in parallel; the separator must not occur.
+    separator = next((s for s in _LINE_SEPARATORS if s not in text), None)
+    if separator is not None:
+        try:
+            lines = pl.read_csv(
+                data,
+                has_header=False,
+                separator=separator,
+                quote_char=None,
+                eol_char=eol,
+                infer_schema=False,
+                empty_string_is_null=False,
+                raise_if_empty=False,
+                new_columns=[_BODY],
+            )
+        except pl.exceptions.PolarsError:
+            lines = pl.DataFrame()
+        if lines.width == 1 and lines.height == expected:
+            return lines.to_series()
+    pieces = pl.Series(_BODY, [text]).str.split(eol).explode()
+    pieces = pieces.head(-1) if text.endswith(eol) else pieces
+    return pieces.str.strip_suffix("\r") if eol == "\n" else pieces
+
+
+def _physical_lines(data: bytes, text: str, delimiter: str, eol: str) -> pl.DataFrame:
+    """One row per physical line: its number, body, quote and delimiter counts, record."""
+    lines = _line_bodies(data, text, eol).to_frame()
+    quotes = pl.col(_BODY).str.count_matches('"', literal=True)
+    open_after = (quotes.cum_sum() % 2) == 1
+    return lines.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
+        quotes.alias("_quotes"),
+        open_after.alias("_open"),
+    ).with_columns((~pl.col("_open").shift(1, fill_value=False)).cum_sum().alias(_REC))
+
+
+def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
+    """One row per record: first line, text (lines joined by LF), quotes in it."""
+    first = pl.col(_REC) != pl.col(_REC).shift(1, fill_value=0)
+    last = pl.col(_REC) != pl.col(_REC).shift(-1, fill_value=-1)
+    single = first & last
+    singles = lines.filter(single).select(_REC, LINE, _BODY, "_quotes")
+    multi = lines.filter(~single)
+    if multi.is_empty():
+        return singles
+    joined = multi.group_by(_REC, maintain_order=True).agg(
+        pl.col(LINE).first(), pl.col(_BODY).str.join("\n"), pl.col("_quotes").sum()
+    )
+    return pl.concat([singles, joined]).sort(_REC)
+
+
+def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
+    """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
+    d = _regex_char(delimiter)
+    one_field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
+    quoted = records.filter(pl.col("_quotes") > 0)
+    well_formed = pl.col(_BODY).str.contains(f"^{one_field}(?:{d}{one_field})*$")
+    if not quoted.select(well_formed.all()).item():
+        return None
+    plain = records.filter(pl.col("_quotes") == 0).with_columns(
+        pl.when(pl.col(_BODY) == "")
+        .then(0)
+        .otherwise(pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1)
+        .cast(pl.Int64)
+        .alias(FIELDS)
+    )
+    outside_quotes = pl.col(_BODY).str.replace_all('"[^"]*"', "")
+    quoted = quoted.with_columns(
+        (outside_quotes.str.count_matches(delimiter, literal=True) + 1).cast(pl.Int64).alias(FIELDS)
+    )
+    if quoted.is_empty():
+        return plain
+    return pl.concat([plain, quoted]).sort(_REC)
+
+
+HEADER_SEARCH = 1000
+"""Leading blank records the fast reader looks through for the header."""
+
+
+def _header_index(records: pl.DataFrame, delimiter: str) -> int | None:
+    """Index of the first record with a non-blank field; None when not near the start."""
+    # A loop, but it stops at the first non-blank record, almost always the first one.
+    for index, body in enumerate(records.get_column(_BODY).head(HEADER_SEARCH)):
+        if any(f.strip() for f in _split_record(body, delimiter)):
+            return index
+    return None
+
+
+def parse_fast(text: str, delimiter: str, eol: str) -> Parsed | None:
+    """Polars for the values, line analysis for structure; None when it cannot be trusted."""
+    if not text:
+        return None
+    data = text.encode("utf-8", errors="surrogatepass")
+    lines = _physical_lines(data, text, delimiter, eol)
+    if lines.is_empty() or lines.get_column("_open").last():
+        return None  # an unclosed quote at the end of the file: the csv reader reports it
+    records = _field_counts(_record_texts(lines), delimiter)
+    if records is None:
+        return None
+    start = _header_index(records, delimiter)
+    if start is None:
+        return None
+    header_line, width = records.item(start, LINE), records.item(start, FIELDS)
+    if header_line > 1:
+        data = text[_line_offset(text, header_line) :].encode("utf-8", errors="surrogatepass")
+    rest = records.slice(start + 1)
+    widest = max(width, rest.select(pl.col(FIELDS).max()).item() or 0)
+    values = _polars_values(data, delimiter, eol, widest)
+    if values is None or values.height != rest.height + 1:
+        return None  # polars and the line analysis disagree: trust neither, use the csv reader
+    header = tuple("" if v is None else v for v in values.row(0)[:width])
+    frame = _assemble(rest, values.slice(1), width, widest)
+    return Parsed(header=header, header_line=header_line, records=frame)
+
+
+def _polars_values(data: bytes, delimiter: str, eol: str, width: int) -> pl.DataFrame | None:
+    """All fields as strings, ``width`` columns wide; None when polars cannot read them."""
+    # polars takes the column count from the first line; a line of empty fields in front
+    # makes room for the longest record, so that no field of a long record is cut.
+    widen = (delimiter * (width - 1) + eol).encode()
+    try:
+        values = pl.read_csv(
+            widen + data,
+            has_header=False,
+            separator=delimiter,
+            quote_char='"',
+            eol_char=eol,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if values.width != width:
+        return None
+    names = dict(zip(values.columns, map(field_name, range(width)), strict=True))
+    return values.slice(1).rename(names)
+
+
+def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
+    """Records: lines and field counts from the analysis, values from polars, extras apart."""
+    frame = pl.concat([rest.select(LINE, FIELDS), values], how="horizontal")
+    # polars pads short records; a field the record did not have is null, not "".
+    present = [
+        pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
+        for i in range(width)
+    ]
+    extra = pl.lit(None, pl.List(pl.String))
+    if widest > width:
+        beyond = pl.concat_list(field_name(i) for i in range(width, widest))
+        extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
+    frame = frame.with_columns(*present, extra.alias(EXTRA))
+    return frame.select(empty_records(width).columns)
+
+
+def _split_record(record: str, delimiter: str) -> list[str]:
+    """The fields of one record's text, as the csv module reads them."""
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    rows = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=False))
+    return rows[0] if rows else []
+
+
+# ----------------------------------------------------------------------------- csv reader
+
+
+def _records_with_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    # csv.reader reports where each record starts when a quoted field spans lines, and it never
+    # pads or truncates; it runs in C. It reads what the fast reader refuses.
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    start = 1
+    try:
+        for fields in reader:
+            yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"line {start}: cannot parse the record ({exc})") from exc
+
+
+def parse_with_csv(text: str, delimiter: str) -> Parsed:
+    rows = _records_with_lines(text, delimiter)
     header_line, header = 1, None
     for line, fields in rows:
         if fields and any(f.strip() for f in fields):
@@ -95,4 +319,70 @@ def parse(sniffed: Sniffed) -> Parsed:
     data |= {field_name(i): column for i, column in enumerate(columns)}
     data[EXTRA] = extras
     frame = pl.DataFrame(data, schema=empty_records(width).schema)
-    return Parsed(header=tuple(header), header_line=header_line, records=frame)
+    last_start = lines[-1] if lines else header_line
+    problems = _unclosed_quote(text, delimiter, last_start, header_line)
+    return Parsed(tuple(header), header_line, frame, problems)
+
+
+# ------------------------------------------------------------------------- problems
+
+
+def physical_line_count(text: str) -> int:
+    """Lines in the text, a last line without a line break included."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks + (0 if text.endswith(("\n", "\r")) or not text else 1)
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Character offset where a physical line starts."""
+    if line <= 1:
+        return 0
+    breaks = itertools.islice(re.finditer(r"\r\n|\r|\n", text), line - 2, None)
+    found = next(breaks, None)
+    return found.end() if found else len(text)
+
+
+def _unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int) -> pl.DataFrame:
+    """The last record, when a quote opened in it is never closed (it swallowed the rest)."""
+    d = _regex_char(delimiter)
+    complete = f'(?:"(?:[^"]|"")*"(?:[^"{d}\\r\\n][^{d}\\r\\n]*)?|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
+    unclosed = f'^(?:{complete}{d})*"(?:[^"]|"")*$'
+    last = pl.Series([text[_line_offset(text, last_start) :]])
+    if not last.str.contains(unclosed).item():
+        return empty_problems()
+    end = physical_line_count(text)
+    if last_start == header_line:
+        raise InputError(
+            f"line {last_start}: a quote opened in the header is never closed, "
+            "so the whole file reads as one header cell"
+        )
+    detail = (
+        f"a quote opened on line {last_start} is never closed: "
+        f"lines {last_start} to {end} ({end - last_start + 1} lines) were read as this one record"
+    )
+    return pl.DataFrame(
+        {LINE: [last_start], PROBLEM_CODE: [str(Code.UNBALANCED_QUOTE)], PROBLEM_DETAIL: [detail]},
+        schema=empty_problems().schema,
+    )
+
+
+def _cell_problems(records: pl.DataFrame, text: str) -> pl.DataFrame:
+    """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT."""
+    cells = [pl.col(c) for c in records.columns if c.startswith("c")]
+    cells.append(pl.col(EXTRA).list.join("\x1f"))
+    checks: list[tuple[Code, pl.Expr, str]] = []
+    if "\x00" in text:
+        nul = pl.any_horizontal(c.str.contains("\x00", literal=True) for c in cells)
+        checks.append((Code.NUL_BYTE, nul, "a field holds a NUL byte (\\0)"))
+    if len(text) > FIELD_SIZE_LIMIT:
+        big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
+        checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
+    found = [
+        records.filter(mask.fill_null(False)).select(
+            pl.col(LINE),
+            pl.lit(str(code)).alias(PROBLEM_CODE),
+            pl.lit(detail).alias(PROBLEM_DETAIL),
+        )
+        for code, mask, detail in checks
+    ]
+    return pl.concat([empty_problems(), *found])

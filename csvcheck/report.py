@@ -58,6 +58,9 @@ class Code(StrEnum):
     VALUE_TOO_LONG = "value-too-long"
     VALUE_TRIMMED = "value-trimmed"
     REPLACEMENT_CHARACTER = "replacement-character"
+    UNBALANCED_QUOTE = "unbalanced-quote"
+    NUL_BYTE = "nul-byte"
+    FIELD_TOO_LARGE = "field-too-large"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -90,6 +93,9 @@ SEVERITY: dict[Code, Severity] = {
     Code.VALUE_TOO_LONG: Severity.WARNING,
     Code.VALUE_TRIMMED: Severity.FIX,
     Code.REPLACEMENT_CHARACTER: Severity.WARNING,
+    Code.UNBALANCED_QUOTE: Severity.ERROR,
+    Code.NUL_BYTE: Severity.ERROR,
+    Code.FIELD_TOO_LARGE: Severity.ERROR,
 }
 
 DESCRIPTION: dict[Code, str] = {
@@ -122,6 +128,9 @@ DESCRIPTION: dict[Code, str] = {
     Code.VALUE_TOO_LONG: "a cell is longer than the sane bound",
     Code.VALUE_TRIMMED: "white space around a cell was removed",
     Code.REPLACEMENT_CHARACTER: "a cell holds U+FFFD, the mark of text lost in decoding",
+    Code.UNBALANCED_QUOTE: "a quote opened in a record is never closed; it swallowed the rest of the file",
+    Code.NUL_BYTE: "a field holds a NUL byte, a sign of a damaged or binary file",
+    Code.FIELD_TOO_LARGE: "a field is larger than any contact field could be (over 1,000,000 bytes)",
 }
 
 
