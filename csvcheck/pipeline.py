@@ -487,6 +487,8 @@ def _limit_findings(stats: Stats, info: InputInfo, rules: Rules) -> list[Finding
 
 
 def _clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:
+    if plan.blocking:
+        return pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
     position = {t: i for i, t in enumerate(plan.targets) if t is not None}
     columns = [
         pl.col(E164).alias(name)

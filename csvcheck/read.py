@@ -82,8 +82,7 @@ def empty_records(width: int) -> pl.DataFrame:
 
 def parse(sniffed: Sniffed) -> Parsed:
     """Parse the text into a header and a frame of records, with their structure problems."""
-    eol = _single_line_break(sniffed.text)
-    parsed = parse_fast(sniffed.text, sniffed.delimiter, eol) if eol else None
+    parsed = parse_fast(sniffed.text, sniffed.delimiter)
     if parsed is None:
         parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
     problems = pl.concat([parsed.problems, _cell_problems(parsed.records, sniffed.text)])
@@ -201,9 +200,10 @@ def _header_index(records: pl.DataFrame, delimiter: str) -> int | None:
     return None
 
 
-def parse_fast(text: str, delimiter: str, eol: str) -> Parsed | None:
+def parse_fast(text: str, delimiter: str) -> Parsed | None:
     """Polars for the values, line analysis for structure; None when it cannot be trusted."""
-    if not text:
+    eol = _single_line_break(text)
+    if not text or eol is None:
         return None
     data = text.encode("utf-8", errors="surrogatepass")
     lines = _physical_lines(data, text, delimiter, eol)

@@ -42,8 +42,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 SAMPLE_BYTES = 8192
 """How much of the start the binary test looks at."""
-# Bytes 0x80-0x9F: printable in cp1252 (euro sign, curly quotes, dashes), C1 control codes in Latin-1.
-_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 # The five bytes cp1252 leaves undefined.
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x19\x1b-\x1f]")
@@ -115,18 +113,20 @@ def _decode_as(data: bytes, encoding: str) -> str:
 
 
 def _single_byte_encoding(data: bytes) -> str:
-    """cp1252 when its printable 0x80-0x9F bytes are used, Latin-1 otherwise."""
-    if _C1_BYTES.search(data) and not _CP1252_UNDEFINED.search(data):
-        return "cp1252"
-    return "iso-8859-1"
+    """cp1252 (what Excel on Windows writes) unless a byte it leaves undefined occurs.
+
+    The two agree on every byte but 0x80-0x9F, where cp1252 has the euro sign, curly quotes
+    and dashes and Latin-1 has control codes no one types; so cp1252 is right whenever it
+    can decode the file, and Latin-1 (which decodes any byte) takes the rest.
+    """
+    return "iso-8859-1" if _CP1252_UNDEFINED.search(data) else "cp1252"
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
     """Decode the whole file; return (text, encoding, had_bom).
 
     Order: ``--encoding``; a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-8 over the whole
-    file; cp1252 when it is not UTF-8 and uses cp1252's printable 0x80-0x9F bytes; Latin-1
-    otherwise (it decodes any byte).
+    file; cp1252 when it is not UTF-8; Latin-1 when cp1252 cannot decode it either.
     """
     if encoding is not None:
         text = _decode_as(data, encoding)
