@@ -85,7 +85,7 @@ def test_invalid_csv_reports_each_structural_problem_at_its_place(corpora: Path,
     _, report = check_json(cli, FRICTIONLESS / "invalid.csv", "--type", "dynamic")
     assert report is not None
     assert report["columns"]["input"] == ["id", "name", "", "name"]
-    blank_header = [f for f in report["findings"] if f["code"] == "blank-header"][0]
+    blank_header = next(f for f in report["findings"] if f["code"] == "blank-header")
     assert blank_header["examples"][0]["column"] == "column 3"
     assert codes_at(report, "duplicate-header") == [None, None]
     assert codes_at(report, "ragged-row") == [2, 3, 5]
@@ -140,7 +140,7 @@ def test_ragged_and_blank_rows_are_reported_with_their_lines(
 def test_many_blank_rows_are_counted_not_contacts(corpora: Path, cli: Cli) -> None:
     _, report = check_json(cli, FRICTIONLESS / "blank-rows-multiple.csv", "--type", "dynamic")
     assert report is not None
-    blank = [f for f in report["findings"] if f["code"] == "blank-row"][0]
+    blank = next(f for f in report["findings"] if f["code"] == "blank-row")
     assert report["stats"]["total"] == report["input"]["records"] - blank["count"] == 2
 
 
