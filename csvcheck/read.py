@@ -82,24 +82,24 @@ def empty_records(width: int) -> pl.DataFrame:
 
 def parse(sniffed: Sniffed) -> Parsed:
     """Parse the text into a header and a frame of records, with their structure problems."""
-    parsed = parse_fast(sniffed.text, sniffed.delimiter)
+    parsed = parse_fast(sniffed.data, sniffed.delimiter)
     if parsed is None:
         parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
-    problems = pl.concat([parsed.problems, _cell_problems(parsed.records, sniffed.text)])
+    problems = pl.concat([parsed.problems, _cell_problems(parsed.records, sniffed.data)])
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
 
 # ---------------------------------------------------------------------------- fast reader
 
 
-def _single_line_break(text: str) -> str | None:
+def _single_line_break(data: bytes) -> str | None:
     """The one line break the text uses, or None when it mixes a lone CR with LF."""
-    cr = text.count("\r")
+    cr = data.count(b"\r")
     if not cr:
         return "\n"
-    if "\n" not in text:
+    if b"\n" not in data:
         return "\r"
-    return "\n" if cr == text.count("\r\n") else None
+    return "\n" if cr == data.count(b"\r\n") else None
 
 
 def _regex_char(char: str) -> str:
@@ -109,11 +109,12 @@ def _regex_char(char: str) -> str:
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
 
 
-def _line_bodies(data: bytes, text: str, eol: str) -> pl.Series:
+def _line_bodies(data: bytes, eol: str) -> pl.Series:
     """Physical lines without their line break (and without a CR before an LF)."""
-    expected = text.count(eol) + (0 if text.endswith(eol) else 1)
+    end = eol.encode()
+    expected = data.count(end) + (0 if data.endswith(end) else 1)
     # polars reads a one-column "CSV" of lines in parallel; the separator must not occur.
-    separator = next((s for s in _LINE_SEPARATORS if s not in text), None)
+    separator = next((s for s in _LINE_SEPARATORS if s.encode() not in data), None)
     if separator is not None:
         try:
             lines = pl.read_csv(
@@ -131,14 +132,15 @@ def _line_bodies(data: bytes, text: str, eol: str) -> pl.Series:
             lines = pl.DataFrame()
         if lines.width == 1 and lines.height == expected:
             return lines.to_series()
+    text = data.decode("utf-8", errors="surrogatepass")
     pieces = pl.Series(_BODY, [text]).str.split(eol).explode()
     pieces = pieces.head(-1) if text.endswith(eol) else pieces
     return pieces.str.strip_suffix("\r") if eol == "\n" else pieces
 
 
-def _physical_lines(data: bytes, text: str, delimiter: str, eol: str) -> pl.DataFrame:
-    """One row per physical line: its number, body, quote and delimiter counts, record."""
-    lines = _line_bodies(data, text, eol).to_frame()
+def _physical_lines(data: bytes, eol: str) -> pl.DataFrame:
+    """One row per physical line: its number, body, quote count, record."""
+    lines = _line_bodies(data, eol).to_frame()
     quotes = pl.col(_BODY).str.count_matches('"', literal=True)
     open_after = (quotes.cum_sum() % 2) == 1
     return lines.with_columns(
@@ -167,24 +169,19 @@ def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
     d = _regex_char(delimiter)
     one_field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
-    quoted = records.filter(pl.col("_quotes") > 0)
-    well_formed = pl.col(_BODY).str.contains(f"^{one_field}(?:{d}{one_field})*$")
-    if not quoted.select(well_formed.all()).item():
+    plain = pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1
+    fields = records.select(
+        pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
+    ).to_series()
+    quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
+    bodies = records.get_column(_BODY).gather(quoted)
+    if not bodies.str.contains(f"^{one_field}(?:{d}{one_field})*$").all():
         return None
-    plain = records.filter(pl.col("_quotes") == 0).with_columns(
-        pl.when(pl.col(_BODY) == "")
-        .then(0)
-        .otherwise(pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1)
-        .cast(pl.Int64)
-        .alias(FIELDS)
-    )
-    outside_quotes = pl.col(_BODY).str.replace_all('"[^"]*"', "")
-    quoted = quoted.with_columns(
-        (outside_quotes.str.count_matches(delimiter, literal=True) + 1).cast(pl.Int64).alias(FIELDS)
-    )
-    if quoted.is_empty():
-        return plain
-    return pl.concat([plain, quoted]).sort(_REC)
+    # Scanning for "quoted field or delimiter" skips the delimiters inside quoted fields.
+    quoted_field = '"(?:[^"]|"")*"'
+    sections = bodies.str.count_matches(f"{quoted_field}|{d}") + 1
+    counts = (sections - bodies.str.count_matches(quoted_field)).cast(pl.Int64)
+    return records.with_columns(fields.scatter(quoted, counts))
 
 
 HEADER_SEARCH = 1000
@@ -200,27 +197,38 @@ def _header_index(records: pl.DataFrame, delimiter: str) -> int | None:
     return None
 
 
-def parse_fast(text: str, delimiter: str) -> Parsed | None:
-    """Polars for the values, line analysis for structure; None when it cannot be trusted."""
-    eol = _single_line_break(text)
-    if not text or eol is None:
-        return None
-    data = text.encode("utf-8", errors="surrogatepass")
-    lines = _physical_lines(data, text, delimiter, eol)
+def _structure(data: bytes, delimiter: str, eol: str) -> pl.DataFrame | None:
+    """Records from the line analysis: ``_line``, ``_fields`` and (first few) text."""
+    lines = _physical_lines(data, eol)
     if lines.is_empty() or lines.get_column("_open").last():
         return None  # an unclosed quote at the end of the file: the csv reader reports it
     records = _field_counts(_record_texts(lines), delimiter)
     if records is None:
         return None
-    start = _header_index(records, delimiter)
-    if start is None:
+    # Only the header search needs record text; the rest of it would only hold memory.
+    keep = pl.int_range(pl.len()) < HEADER_SEARCH
+    return records.select(LINE, FIELDS, pl.when(keep).then(pl.col(_BODY)).alias(_BODY))
+
+
+def parse_fast(data: bytes, delimiter: str) -> Parsed | None:
+    """Polars for the values, line analysis for structure; None when it cannot be trusted.
+
+    ``data`` is UTF-8 text.
+    """
+    eol = _single_line_break(data)
+    if not data or eol is None:
+        return None
+    records = _structure(data, delimiter, eol)
+    start = None if records is None else _header_index(records, delimiter)
+    if records is None or start is None:
         return None
     header_line, width = records.item(start, LINE), records.item(start, FIELDS)
     if header_line > 1:
-        data = text[_line_offset(text, header_line) :].encode("utf-8", errors="surrogatepass")
-    rest = records.slice(start + 1)
+        data = data[_byte_offset(data, eol.encode(), header_line) :]
+    rest = records.slice(start + 1).drop(_BODY)
     widest = max(width, rest.select(pl.col(FIELDS).max()).item() or 0)
-    values = _polars_values(data, delimiter, eol, widest)
+    values = _polars_values(data, delimiter, eol, width, widest)
+    del data
     if values is None or values.height != rest.height + 1:
         return None  # polars and the line analysis disagree: trust neither, use the csv reader
     header = tuple("" if v is None else v for v in values.row(0)[:width])
@@ -228,14 +236,25 @@ def parse_fast(text: str, delimiter: str) -> Parsed | None:
     return Parsed(header=header, header_line=header_line, records=frame)
 
 
-def _polars_values(data: bytes, delimiter: str, eol: str, width: int) -> pl.DataFrame | None:
-    """All fields as strings, ``width`` columns wide; None when polars cannot read them."""
-    # polars takes the column count from the first line; a line of empty fields in front
-    # makes room for the longest record, so that no field of a long record is cut.
-    widen = (delimiter * (width - 1) + eol).encode()
+def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
+    """Where a physical line starts, in a text with one kind of line break."""
+    offset = 0
+    # A loop over the lines before the header: blank ones, a few at most (HEADER_SEARCH).
+    for _ in range(line - 1):
+        offset = data.index(eol, offset) + len(eol)
+    return offset
+
+
+def _polars_values(
+    data: bytes, delimiter: str, eol: str, width: int, widest: int
+) -> pl.DataFrame | None:
+    """All fields as strings, ``widest`` columns wide; None when polars cannot read them."""
+    # polars takes the column count from the first line (the header); when a record is
+    # longer, a line of empty fields in front makes room for it, so that no field is cut.
+    widen = widest > width
     try:
         values = pl.read_csv(
-            widen + data,
+            (delimiter * (widest - 1) + eol).encode() + data if widen else data,
             has_header=False,
             separator=delimiter,
             quote_char='"',
@@ -247,10 +266,10 @@ def _polars_values(data: bytes, delimiter: str, eol: str, width: int) -> pl.Data
         )
     except pl.exceptions.PolarsError:
         return None
-    if values.width != width:
+    if values.width != widest:
         return None
-    names = dict(zip(values.columns, map(field_name, range(width)), strict=True))
-    return values.slice(1).rename(names)
+    names = dict(zip(values.columns, map(field_name, range(widest)), strict=True))
+    return (values.slice(1) if widen else values).rename(names)
 
 
 def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
@@ -266,7 +285,7 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
     frame = frame.with_columns(*present, extra.alias(EXTRA))
-    return frame.select(empty_records(width).columns)
+    return frame.select(empty_records(width).columns).rechunk()
 
 
 def _split_record(record: str, delimiter: str) -> list[str]:
@@ -366,15 +385,15 @@ def _unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int
     )
 
 
-def _cell_problems(records: pl.DataFrame, text: str) -> pl.DataFrame:
+def _cell_problems(records: pl.DataFrame, data: bytes) -> pl.DataFrame:
     """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT."""
     cells = [pl.col(c) for c in records.columns if c.startswith("c")]
     cells.append(pl.col(EXTRA).list.join("\x1f"))
     checks: list[tuple[Code, pl.Expr, str]] = []
-    if "\x00" in text:
+    if b"\x00" in data:
         nul = pl.any_horizontal(c.str.contains("\x00", literal=True) for c in cells)
         checks.append((Code.NUL_BYTE, nul, "a field holds a NUL byte (\\0)"))
-    if len(text) > FIELD_SIZE_LIMIT:
+    if len(data) > FIELD_SIZE_LIMIT:
         big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
         checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
     found = [

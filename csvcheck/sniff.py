@@ -59,8 +59,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 class Sniffed:
     """Decoded text and how it was stored."""
 
-    text: str
-    """The decoded text, BOM removed, line endings as in the file."""
+    data: bytes
+    """The text as UTF-8, BOM removed, line endings as in the file."""
     encoding: str
     """Codec name the bytes were decoded with."""
     bom: bool
@@ -69,6 +69,11 @@ class Sniffed:
     """Field delimiter."""
     line_endings: str
     """"LF", "CRLF", "CR", "mixed" or "none"."""
+
+    @property
+    def text(self) -> str:
+        """The decoded text (decoded anew on each use: readers work on ``data``)."""
+        return self.data.decode("utf-8", errors="surrogatepass")
 
 
 def refuse_known_formats(data: bytes) -> None:
@@ -122,30 +127,38 @@ def _single_byte_encoding(data: bytes) -> str:
     return "iso-8859-1" if _CP1252_UNDEFINED.search(data) else "cp1252"
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Decode the whole file; return (text, encoding, had_bom).
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def to_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str, bool]:
+    """Decode the whole file; return (its text as UTF-8 without BOM, encoding, had_bom).
 
     Order: ``--encoding``; a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-8 over the whole
     file; cp1252 when it is not UTF-8; Latin-1 when cp1252 cannot decode it either.
+    UTF-8 input is validated and kept as it is, without a copy.
     """
     if encoding is not None:
         text = _decode_as(data, encoding)
-        return text.removeprefix("\ufeff"), encoding, text.startswith("\ufeff")
+        return _utf8(text.removeprefix("\ufeff")), encoding, text.startswith("\ufeff")
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _decode_as(data[len(bom) :], name), name, True
+            body = data[len(bom) :]
+            text = _decode_as(body, name)
+            return (body if name == "utf-8" else _utf8(text)), name, True
     try:
-        return data.decode("utf-8"), "utf-8", False
+        data.decode("utf-8")
     except UnicodeDecodeError:
         name = _single_byte_encoding(data)
-        return data.decode(name), name, False
+        return _utf8(data.decode(name)), name, False
+    return data, "utf-8", False
 
 
-def line_endings(text: str) -> str:
-    """Name the line-ending style of the text."""
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
+def line_endings(data: bytes) -> str:
+    """Name the line-ending style of the (UTF-8) text."""
+    crlf = data.count(b"\r\n")
+    lf = data.count(b"\n") - crlf
+    cr = data.count(b"\r") - crlf
     kinds = [name for name, n in (("CRLF", crlf), ("LF", lf), ("CR", cr)) if n]
     if not kinds:
         return "none"
@@ -193,11 +206,13 @@ def sniff(data: bytes, *, encoding: str | None = None, delimiter: str | None = N
         refuse_binary(data)
     else:
         refuse_known_formats(data)
-    text, used_encoding, bom = decode(data, encoding)
+    utf8, used_encoding, bom = to_utf8(data, encoding)
+    # Up to 4 bytes a character; a character cut at the end of the sample is dropped.
+    sample = utf8[: 4 * SAMPLE_CHARS].decode("utf-8", errors="ignore")
     return Sniffed(
-        text=text,
+        data=utf8,
         encoding=used_encoding,
         bom=bom,
-        delimiter=delimiter or detect_delimiter(text),
-        line_endings=line_endings(text),
+        delimiter=delimiter or detect_delimiter(sample),
+        line_endings=line_endings(utf8),
     )

@@ -127,7 +127,7 @@ def test_header_cells_are_kept_as_written_blank_and_duplicate_ones_too() -> None
 
 def test_the_fast_reader_takes_ordinary_files_with_quoted_commas() -> None:
     text = 'number,name\r\n+919876543210,"Rao, Asha"\r\n+919876543211,Ravi\r\n'
-    assert parse_fast(text, ",") is not None
+    assert parse_fast(text.encode(), ",") is not None
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_the_fast_reader_takes_ordinary_files_with_quoted_commas() -> None:
     ids=["unclosed-quote", "quote-mid-field", "text-after-closing-quote"],
 )
 def test_the_fast_reader_hands_irregular_quoting_to_the_csv_reader(text: str) -> None:
-    assert parse_fast(text, ",") is None
+    assert parse_fast(text.encode(), ",") is None
 
 
 FIELD = st.one_of(
@@ -153,7 +153,7 @@ def test_the_fast_reader_reads_exactly_what_the_csv_module_reads(
     records: list[str], eol: str, final: bool
 ) -> None:
     text = eol.join(records) + (eol if final else "")
-    fast = parse_fast(text, ";")
+    fast = parse_fast(text.encode(), ";")
     if fast is None:
         return
     slow = parse_with_csv(text, ";")
