@@ -19,7 +19,7 @@ import csvcheck
 from csvcheck.read import FIELD_SIZE_LIMIT, Parsed, parse, parse_fast, parse_with_csv
 from csvcheck.sniff import sniff
 
-from .conftest import report_of
+from .conftest import SAMPLES, report_of
 
 Cli = Callable[..., Result]
 WriteCsv = Callable[..., Path]
@@ -237,3 +237,25 @@ def test_the_reader_matches_python_csv_on_a_realistic_file() -> None:
     expected = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
     got = parsed.records.select(pl.concat_list("c0", "c1", "c2")).to_series().to_list()
     assert got == expected
+
+
+# ---------------------------------------------------------------- sample files
+
+
+def test_sample_old_mac_file_with_cr_line_endings_is_read(cli: Cli) -> None:
+    report = report_of(cli("check", SAMPLES / "old_mac_cr.csv", "--format", "json"))
+    assert report["input"]["line_endings"] == "CR"
+    assert report["stats"] == {"total": 3, "success": 3, "duplicate": 0, "failed": 0}
+
+
+def test_sample_broken_structure_file_reports_every_problem_at_its_line(cli: Cli) -> None:
+    result = cli("check", SAMPLES / "broken_structure.csv", "--format", "json")
+    report = report_of(result)
+    lines = {
+        f["code"]: [e.get("line") for e in f["examples"]]
+        for f in report["findings"]
+        if f["code"] in {"ragged-row", "blank-row", "unbalanced-quote"}
+    }
+    assert lines == {"ragged-row": [3, 5, 8], "blank-row": [4, 6], "unbalanced-quote": [8]}
+    assert report["stats"] == {"total": 5, "success": 2, "duplicate": 0, "failed": 3}
+    assert result.exit_code == 1

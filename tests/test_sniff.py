@@ -12,7 +12,7 @@ from click.testing import Result
 from csvcheck.errors import InputError, NotTextError
 from csvcheck.sniff import detect_delimiter, line_endings, sniff
 
-from .conftest import report_of
+from .conftest import SAMPLES, report_of
 
 Cli = Callable[..., Result]
 WriteCsv = Callable[..., Path]
@@ -223,3 +223,27 @@ def test_a_non_comma_delimiter_is_reported_and_the_output_uses_commas(
 )
 def test_line_endings_are_named(text: str, name: str) -> None:
     assert line_endings(text.encode()) == name
+
+
+# ---------------------------------------------------------------- sample files
+
+
+def test_sample_latin1_semicolon_file_is_read_and_cleaned(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", SAMPLES / "latin1_semicolon.csv", "--out", tmp_path, "--format", "json")
+    report = report_of(result)
+    assert result.exit_code == 0
+    assert (report["input"]["encoding"], report["input"]["delimiter"]) == ("cp1252", ";")
+    assert report["input"]["line_endings"] == "CRLF"
+    clean = (tmp_path / "latin1_semicolon.clean.csv").read_text(encoding="utf-8")
+    assert "José,Fernandes" in clean
+    assert "Zoë,D\u2019Souza" in clean
+
+
+def test_sample_excel_unicode_text_is_read_and_cleaned(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", SAMPLES / "excel_unicode.txt", "--out", tmp_path, "--format", "json")
+    report = report_of(result)
+    assert result.exit_code == 0
+    assert (report["input"]["encoding"], report["input"]["delimiter"]) == ("utf-16-le", "\t")
+    assert report["stats"]["success"] == 3
+    clean = (tmp_path / "excel_unicode.clean.csv").read_text(encoding="utf-8")
+    assert "+919123456789,美玲,東京商事" in clean
