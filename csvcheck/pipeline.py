@@ -26,12 +26,14 @@ from .read import (
 from .report import (
     DESCRIPTION,
     MAX_EXAMPLES,
+    SEVERITY,
     Code,
     Columns,
     Example,
     Finding,
     InputInfo,
     Report,
+    Severity,
     Stats,
 )
 from .rules import MAX_VALUE_LENGTH, NUMBER_COLUMN, ListType, Rules
@@ -255,20 +257,38 @@ def evaluate(
     )
 
 
-_STRUCTURE_CODES = (Code.UNBALANCED_QUOTE, Code.NUL_BYTE, Code.FIELD_TOO_LARGE)
+_STRUCTURE_CODES = (
+    Code.UNBALANCED_QUOTE,
+    Code.NUL_BYTE,
+    Code.FIELD_TOO_LARGE,
+    Code.MULTILINE_FIELD,
+)
 _NO_COLUMN: str | None = None
 
 
+WARNING_CODE = "_warning_code"
+WARNING_DETAIL = "_warning_detail"
+
+
 def _with_problems(parsed: Parsed) -> pl.DataFrame:
-    """Records with their structure problems from the reader (codes and details, or null)."""
+    """Records with the reader's structure problems: errors reject, warnings only report."""
+    errors = [str(c) for c in _STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR]
+    is_error = pl.col(PROBLEM_CODE).is_in(errors)
     per_record = parsed.problems.group_by(LINE).agg(
-        pl.col(PROBLEM_CODE).str.join(";"), pl.col(PROBLEM_DETAIL).str.join("; ")
+        pl.col(PROBLEM_CODE).filter(is_error).str.join(";"),
+        pl.col(PROBLEM_DETAIL).filter(is_error).str.join("; "),
+        pl.col(PROBLEM_CODE).filter(~is_error).str.join(";").alias(WARNING_CODE),
+        pl.col(PROBLEM_DETAIL).filter(~is_error).str.join("; ").alias(WARNING_DETAIL),
     )
+    empty_as_null = [
+        pl.col(c).replace("", None) for c in (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE)
+    ]
+    per_record = per_record.with_columns(empty_as_null)
     return parsed.records.join(per_record, on=LINE, how="left", maintain_order="left")
 
 
-def _has_problem(code: Code) -> pl.Expr:
-    return pl.col(PROBLEM_CODE).str.contains(str(code), literal=True).fill_null(False)
+def _has_problem(code: Code, column: str = PROBLEM_CODE) -> pl.Expr:
+    return pl.col(column).str.contains(str(code), literal=True).fill_null(False)
 
 
 def _fields(width: int) -> list[pl.Expr]:
@@ -393,7 +413,11 @@ def _masked_finding(
     return Finding(code=code, count=count, message=_row_message(code, count), examples=examples)
 
 
-_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW, *_STRUCTURE_CODES}
+_DETAILED = {
+    Code.DUPLICATE_NUMBER,
+    Code.RAGGED_ROW,
+    *(c for c in _STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR),
+}
 
 
 def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan) -> list[Finding]:
@@ -426,6 +450,17 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
                 [(_NO_COLUMN, contact & _has_problem(code), pl.lit(None, pl.String))],
             )
             for code in _STRUCTURE_CODES
+            if SEVERITY[code] is Severity.ERROR
+        ),
+        (
+            Code.MULTILINE_FIELD,
+            [
+                (
+                    _NO_COLUMN,
+                    contact & _has_problem(Code.MULTILINE_FIELD, WARNING_CODE),
+                    pl.col(WARNING_DETAIL),
+                )
+            ],
         ),
         *(
             (code, [(number_name, contact & number_is(str(code)), number_value)])

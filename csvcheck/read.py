@@ -85,7 +85,14 @@ def parse(sniffed: Sniffed) -> Parsed:
     parsed = parse_fast(sniffed.data, sniffed.delimiter)
     if parsed is None:
         parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
-    problems = pl.concat([parsed.problems, _cell_problems(parsed.records, sniffed.data)])
+    last_line = physical_line_count(sniffed.data)
+    problems = pl.concat(
+        [
+            parsed.problems,
+            _spanning_records(parsed, last_line),
+            _cell_problems(parsed.records, sniffed.data),
+        ]
+    )
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
 
@@ -346,10 +353,53 @@ def parse_with_csv(text: str, delimiter: str) -> Parsed:
 # ------------------------------------------------------------------------- problems
 
 
-def physical_line_count(text: str) -> int:
-    """Lines in the text, a last line without a line break included."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return breaks + (0 if text.endswith(("\n", "\r")) or not text else 1)
+def physical_line_count(data: bytes) -> int:
+    """Lines in the (UTF-8) text, a last line without a line break included."""
+    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
+
+
+def _spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
+    """Records whose quoted field spans lines: a warning, or an error when it breaks the record.
+
+    A quote opened by mistake runs on to the next quote, lines later, and the lines in
+    between become one record: with the wrong number of fields (an error, and the record is
+    ragged too), or, by bad luck, the right one (a warning: contacts may be hidden inside).
+    A record already reported as never closed is left out.
+    """
+    width = len(parsed.header)
+    end = (pl.col(LINE).shift(-1).fill_null(last_line + 1) - 1).alias("_end")
+    spanning = parsed.records.select(LINE, FIELDS, end).filter(
+        (pl.col("_end") > pl.col(LINE))
+        & (pl.col(FIELDS) > 0)
+        & ~pl.col(LINE).is_in(parsed.problems.get_column(LINE).implode())
+    )
+    broken = pl.col(FIELDS) != width
+    code = pl.when(broken).then(pl.lit(str(Code.UNBALANCED_QUOTE)))
+    detail = pl.when(broken).then(
+        pl.format(
+            "a quoted field runs from line {} to line {} and leaves the record with {} fields "
+            "(the header has {}): a quote on line {} is probably unbalanced",
+            pl.col(LINE),
+            pl.col("_end"),
+            pl.col(FIELDS),
+            pl.lit(width),
+            pl.col(LINE),
+        )
+    )
+    multiline = pl.format(
+        "a quoted field runs from line {} to line {}; if it should not, the quote on line {} "
+        "is unbalanced and the lines after it, up to line {}, are contacts hidden inside it",
+        pl.col(LINE),
+        pl.col("_end"),
+        pl.col(LINE),
+        pl.col("_end"),
+    )
+    return spanning.select(
+        pl.col(LINE),
+        code.otherwise(pl.lit(str(Code.MULTILINE_FIELD))).alias(PROBLEM_CODE),
+        detail.otherwise(multiline).alias(PROBLEM_DETAIL),
+    )
 
 
 def _line_offset(text: str, line: int) -> int:
@@ -369,7 +419,7 @@ def _unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int
     last = pl.Series([text[_line_offset(text, last_start) :]])
     if not last.str.contains(unclosed).item():
         return empty_problems()
-    end = physical_line_count(text)
+    end = physical_line_count(text.encode("utf-8", errors="surrogatepass"))
     if last_start == header_line:
         raise InputError(
             f"line {last_start}: a quote opened in the header is never closed, "

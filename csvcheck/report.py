@@ -61,6 +61,7 @@ class Code(StrEnum):
     UNBALANCED_QUOTE = "unbalanced-quote"
     NUL_BYTE = "nul-byte"
     FIELD_TOO_LARGE = "field-too-large"
+    MULTILINE_FIELD = "multiline-field"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -96,6 +97,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.UNBALANCED_QUOTE: Severity.ERROR,
     Code.NUL_BYTE: Severity.ERROR,
     Code.FIELD_TOO_LARGE: Severity.ERROR,
+    Code.MULTILINE_FIELD: Severity.WARNING,
 }
 
 DESCRIPTION: dict[Code, str] = {
@@ -128,9 +130,10 @@ DESCRIPTION: dict[Code, str] = {
     Code.VALUE_TOO_LONG: "a cell is longer than the sane bound",
     Code.VALUE_TRIMMED: "white space around a cell was removed",
     Code.REPLACEMENT_CHARACTER: "a cell holds U+FFFD, the mark of text lost in decoding",
-    Code.UNBALANCED_QUOTE: "a quote opened in a record is never closed; it swallowed the rest of the file",
+    Code.UNBALANCED_QUOTE: "a quote is never closed (or closed lines later) and swallowed the lines after it",
     Code.NUL_BYTE: "a field holds a NUL byte, a sign of a damaged or binary file",
     Code.FIELD_TOO_LARGE: "a field is larger than any contact field could be (over 1,000,000 bytes)",
+    Code.MULTILINE_FIELD: "a quoted field spans lines; if it should not, a quote is unbalanced",
 }
 
 

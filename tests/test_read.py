@@ -176,6 +176,28 @@ def test_an_unclosed_quote_is_reported_at_the_line_where_it_opens() -> None:
     assert result.report.stats.total == 2
 
 
+def test_a_stray_quote_closed_lines_later_is_reported_where_it_opens() -> None:
+    text = (
+        'number,name,city\n9876543210,"Asha,Pune\n9876543211,Ravi,Goa\n'
+        '9876543212,Mira\n9876543213,Dev,"Agra\n9876543214,Lata,Pune\n'
+    )
+    result = check(text)
+    found = finding(result, "unbalanced-quote")
+    assert found.examples[0].line == 2
+    assert found.examples[0].detail is not None
+    assert "runs from line 2 to line 5" in found.examples[0].detail
+    assert result.rejects.get_column("reason").to_list() == ["unbalanced-quote;ragged-row"]
+
+
+def test_a_quoted_field_over_several_lines_is_kept_with_a_warning() -> None:
+    text = 'number,name,city\n9876543210,"Asha,Pune\n9876543211,Ravi",Goa\n9876543212,Mira,Agra\n'
+    result = check(text)
+    found = finding(result, "multiline-field")
+    assert (found.severity, found.examples[0].line) == ("warning", 2)
+    assert "up to line 3, are contacts hidden inside it" in (found.examples[0].value or "")
+    assert result.report.stats.success == 2
+
+
 def test_an_unclosed_quote_in_the_header_is_a_one_line_error(cli: Cli, write_csv: WriteCsv) -> None:
     result = cli("check", write_csv('"number,name\n9876543210,Asha\n'))
     assert result.exit_code == 3
