@@ -1,83 +1,44 @@
 """Sniffed text → an all-string polars frame of records with their physical line numbers.
 
-The frame has one row per record after the header, blank lines included, in file order:
-
-- ``_line``   physical line (1-based) where the record starts;
-- ``_fields`` how many fields the record has (0 for a blank line);
-- ``c0 … cN`` the fields by position under the N header columns (null where a short record
-  has no field);
-- ``_extra``  fields beyond the header's count, as a list (null when none).
-
-Nothing is padded, truncated or merged silently: ``_fields`` keeps what the record really had.
-
-Two readers give the same frame. The fast one lets polars parse the values and works out
-where each record starts and how many fields it has from the physical lines, vectorized: a
-line break is inside a quoted field exactly when the quotes before it are odd in number. It
-is used when every record is well-formed (a quote only opens a field and closes it) and the
-line breaks are one kind (LF, CRLF, or CR). Anything else, and any disagreement between the
-two views of the file, goes to the csv module, record by record, which is slower but reads
-every byte string the way Python's csv does.
+The frame is described in ``records.py``. Two readers give the same frame. The fast one lets
+polars parse the values and works out where each record starts and how many fields it has
+from the physical lines, vectorized: a line break is inside a quoted field exactly when the
+quotes before it are odd in number. It is used when every record is well-formed (a quote
+only opens a field and closes it) and the line breaks are one kind (LF, CRLF, or CR).
+Anything else, and any disagreement between the two views of the file, goes to the csv
+module, record by record, which is slower but reads every byte string the way Python's csv
+does.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import itertools
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from .errors import InputError
-from .report import Code
+from .records import EXTRA as EXTRA
+from .records import FIELDS as FIELDS
+from .records import LINE as LINE
+from .records import PROBLEM_CODE as PROBLEM_CODE
+from .records import PROBLEM_DETAIL as PROBLEM_DETAIL
+from .records import Parsed as Parsed
+from .records import empty_records as empty_records
+from .records import field_name as field_name
 from .sniff import Sniffed
+from .structure import (
+    cell_problems,
+    physical_line_count,
+    regex_char,
+    spanning_records,
+    unclosed_quote,
+)
 
-LINE = "_line"
-FIELDS = "_fields"
-EXTRA = "_extra"
-PROBLEM_CODE = "_code"
-PROBLEM_DETAIL = "_problem_detail"
-FIELD_SIZE_LIMIT = 1_000_000
-"""Bytes: a cell bigger than this is a broken quote or a pasted document, not a contact."""
-_CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; FIELD_SIZE_LIMIT reports
+_CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; structure.py reports
 _REC = "_rec"
 _BODY = "_body"
-
-
-def field_name(index: int) -> str:
-    """Internal name of the column at this position."""
-    return f"c{index}"
-
-
-def empty_problems() -> pl.DataFrame:
-    """A frame of no structure problems."""
-    return pl.DataFrame(
-        schema={LINE: pl.Int64(), PROBLEM_CODE: pl.String(), PROBLEM_DETAIL: pl.String()}
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """A header and its records."""
-
-    header: tuple[str, ...]
-    """Header cells as read (after BOM removal); empty when the file has no header row."""
-    header_line: int
-    """Physical line of the header row."""
-    records: pl.DataFrame
-    """Records after the header, with ``_line``, ``_fields``, ``c0…``, ``_extra``."""
-    problems: pl.DataFrame = field(default_factory=empty_problems)
-    """Structure problems of records: ``_line`` of the record, ``_code``, ``_problem_detail``."""
-
-
-def empty_records(width: int) -> pl.DataFrame:
-    """A frame of no records with the columns a ``width``-column header gives."""
-    schema: dict[str, pl.DataType] = {LINE: pl.Int64(), FIELDS: pl.Int64()}
-    schema |= {field_name(i): pl.String() for i in range(width)}
-    schema[EXTRA] = pl.List(pl.String())
-    return pl.DataFrame(schema=schema)
 
 
 def parse(sniffed: Sniffed) -> Parsed:
@@ -89,8 +50,8 @@ def parse(sniffed: Sniffed) -> Parsed:
     problems = pl.concat(
         [
             parsed.problems,
-            _spanning_records(parsed, last_line),
-            _cell_problems(parsed.records, sniffed.data),
+            spanning_records(parsed, last_line),
+            cell_problems(parsed.records, sniffed.data),
         ]
     )
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
@@ -107,10 +68,6 @@ def _single_line_break(data: bytes) -> str | None:
     if b"\n" not in data:
         return "\r"
     return "\n" if cr == data.count(b"\r\n") else None
-
-
-def _regex_char(char: str) -> str:
-    return f"\\x{{{ord(char):X}}}"
 
 
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
@@ -174,7 +131,7 @@ def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
 
 def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
-    d = _regex_char(delimiter)
+    d = regex_char(delimiter)
     one_field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
     plain = pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1
     fields = records.select(
@@ -346,112 +303,5 @@ def parse_with_csv(text: str, delimiter: str) -> Parsed:
     data[EXTRA] = extras
     frame = pl.DataFrame(data, schema=empty_records(width).schema)
     last_start = lines[-1] if lines else header_line
-    problems = _unclosed_quote(text, delimiter, last_start, header_line)
+    problems = unclosed_quote(text, delimiter, last_start, header_line)
     return Parsed(tuple(header), header_line, frame, problems)
-
-
-# ------------------------------------------------------------------------- problems
-
-
-def physical_line_count(data: bytes) -> int:
-    """Lines in the (UTF-8) text, a last line without a line break included."""
-    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
-
-
-def _spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
-    """Records whose quoted field spans lines: a warning, or an error when it breaks the record.
-
-    A quote opened by mistake runs on to the next quote, lines later, and the lines in
-    between become one record: with the wrong number of fields (an error, and the record is
-    ragged too), or, by bad luck, the right one (a warning: contacts may be hidden inside).
-    A record already reported as never closed is left out.
-    """
-    width = len(parsed.header)
-    end = (pl.col(LINE).shift(-1).fill_null(last_line + 1) - 1).alias("_end")
-    spanning = parsed.records.select(LINE, FIELDS, end).filter(
-        (pl.col("_end") > pl.col(LINE))
-        & (pl.col(FIELDS) > 0)
-        & ~pl.col(LINE).is_in(parsed.problems.get_column(LINE).implode())
-    )
-    broken = pl.col(FIELDS) != width
-    code = pl.when(broken).then(pl.lit(str(Code.UNBALANCED_QUOTE)))
-    detail = pl.when(broken).then(
-        pl.format(
-            "a quoted field runs from line {} to line {} and leaves the record with {} fields "
-            "(the header has {}): a quote on line {} is probably unbalanced",
-            pl.col(LINE),
-            pl.col("_end"),
-            pl.col(FIELDS),
-            pl.lit(width),
-            pl.col(LINE),
-        )
-    )
-    multiline = pl.format(
-        "a quoted field runs from line {} to line {}; if it should not, the quote on line {} "
-        "is unbalanced and the lines after it, up to line {}, are contacts hidden inside it",
-        pl.col(LINE),
-        pl.col("_end"),
-        pl.col(LINE),
-        pl.col("_end"),
-    )
-    return spanning.select(
-        pl.col(LINE),
-        code.otherwise(pl.lit(str(Code.MULTILINE_FIELD))).alias(PROBLEM_CODE),
-        detail.otherwise(multiline).alias(PROBLEM_DETAIL),
-    )
-
-
-def _line_offset(text: str, line: int) -> int:
-    """Character offset where a physical line starts."""
-    if line <= 1:
-        return 0
-    breaks = itertools.islice(re.finditer(r"\r\n|\r|\n", text), line - 2, None)
-    found = next(breaks, None)
-    return found.end() if found else len(text)
-
-
-def _unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int) -> pl.DataFrame:
-    """The last record, when a quote opened in it is never closed (it swallowed the rest)."""
-    d = _regex_char(delimiter)
-    complete = f'(?:"(?:[^"]|"")*"(?:[^"{d}\\r\\n][^{d}\\r\\n]*)?|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
-    unclosed = f'^(?:{complete}{d})*"(?:[^"]|"")*$'
-    last = pl.Series([text[_line_offset(text, last_start) :]])
-    if not last.str.contains(unclosed).item():
-        return empty_problems()
-    end = physical_line_count(text.encode("utf-8", errors="surrogatepass"))
-    if last_start == header_line:
-        raise InputError(
-            f"line {last_start}: a quote opened in the header is never closed, "
-            "so the whole file reads as one header cell"
-        )
-    detail = (
-        f"a quote opened on line {last_start} is never closed: "
-        f"lines {last_start} to {end} ({end - last_start + 1} lines) were read as this one record"
-    )
-    return pl.DataFrame(
-        {LINE: [last_start], PROBLEM_CODE: [str(Code.UNBALANCED_QUOTE)], PROBLEM_DETAIL: [detail]},
-        schema=empty_problems().schema,
-    )
-
-
-def _cell_problems(records: pl.DataFrame, data: bytes) -> pl.DataFrame:
-    """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT."""
-    cells = [pl.col(c) for c in records.columns if c.startswith("c")]
-    cells.append(pl.col(EXTRA).list.join("\x1f"))
-    checks: list[tuple[Code, pl.Expr, str]] = []
-    if b"\x00" in data:
-        nul = pl.any_horizontal(c.str.contains("\x00", literal=True) for c in cells)
-        checks.append((Code.NUL_BYTE, nul, "a field holds a NUL byte (\\0)"))
-    if len(data) > FIELD_SIZE_LIMIT:
-        big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
-        checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
-    found = [
-        records.filter(mask.fill_null(False)).select(
-            pl.col(LINE),
-            pl.lit(str(code)).alias(PROBLEM_CODE),
-            pl.lit(detail).alias(PROBLEM_DETAIL),
-        )
-        for code, mask, detail in checks
-    ]
-    return pl.concat([empty_problems(), *found])

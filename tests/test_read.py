@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import csvcheck
-from csvcheck.read import FIELD_SIZE_LIMIT, Parsed, parse, parse_fast, parse_with_csv
+from csvcheck.read import Parsed, parse, parse_fast, parse_with_csv
 from csvcheck.sniff import sniff
+from csvcheck.structure import FIELD_SIZE_LIMIT
 
 from .conftest import SAMPLES, report_of
 

@@ -1,0 +1,128 @@
+"""Structure problems of parsed records: unclosed quotes, quoted fields over lines, NULs, huge cells.
+
+Each detector returns a frame of problems (``_line`` of the record, ``_code``,
+``_problem_detail``); the pipeline rejects the record for an error and reports a warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import polars as pl
+
+from .errors import InputError
+from .records import EXTRA, FIELDS, LINE, PROBLEM_CODE, PROBLEM_DETAIL, Parsed, empty_problems
+from .report import Code
+
+FIELD_SIZE_LIMIT = 1_000_000
+"""Bytes: a cell bigger than this is a broken quote or a pasted document, not a contact."""
+
+
+def regex_char(char: str) -> str:
+    """A character as a regex escape that is literal anywhere, in a class too."""
+    return f"\\x{{{ord(char):X}}}"
+
+
+def physical_line_count(data: bytes) -> int:
+    """Lines in the (UTF-8) text, a last line without a line break included."""
+    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
+
+
+def spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
+    """Records whose quoted field spans lines: a warning, or an error when it breaks the record.
+
+    A quote opened by mistake runs on to the next quote, lines later, and the lines in
+    between become one record: with the wrong number of fields (an error, and the record is
+    ragged too), or, by bad luck, the right one (a warning: contacts may be hidden inside).
+    A record already reported as never closed is left out.
+    """
+    width = len(parsed.header)
+    end = (pl.col(LINE).shift(-1).fill_null(last_line + 1) - 1).alias("_end")
+    spanning = parsed.records.select(LINE, FIELDS, end).filter(
+        (pl.col("_end") > pl.col(LINE))
+        & (pl.col(FIELDS) > 0)
+        & ~pl.col(LINE).is_in(parsed.problems.get_column(LINE).implode())
+    )
+    broken = pl.col(FIELDS) != width
+    code = pl.when(broken).then(pl.lit(str(Code.UNBALANCED_QUOTE)))
+    detail = pl.when(broken).then(
+        pl.format(
+            "a quoted field runs from line {} to line {} and leaves the record with {} fields "
+            "(the header has {}): a quote on line {} is probably unbalanced",
+            pl.col(LINE),
+            pl.col("_end"),
+            pl.col(FIELDS),
+            pl.lit(width),
+            pl.col(LINE),
+        )
+    )
+    multiline = pl.format(
+        "a quoted field runs from line {} to line {}; if it should not, the quote on line {} "
+        "is unbalanced and the lines after it, up to line {}, are contacts hidden inside it",
+        pl.col(LINE),
+        pl.col("_end"),
+        pl.col(LINE),
+        pl.col("_end"),
+    )
+    return spanning.select(
+        pl.col(LINE),
+        code.otherwise(pl.lit(str(Code.MULTILINE_FIELD))).alias(PROBLEM_CODE),
+        detail.otherwise(multiline).alias(PROBLEM_DETAIL),
+    )
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Character offset where a physical line starts."""
+    if line <= 1:
+        return 0
+    breaks = itertools.islice(re.finditer(r"\r\n|\r|\n", text), line - 2, None)
+    found = next(breaks, None)
+    return found.end() if found else len(text)
+
+
+def unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int) -> pl.DataFrame:
+    """The last record, when a quote opened in it is never closed (it swallowed the rest)."""
+    d = regex_char(delimiter)
+    complete = f'(?:"(?:[^"]|"")*"(?:[^"{d}\\r\\n][^{d}\\r\\n]*)?|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
+    unclosed = f'^(?:{complete}{d})*"(?:[^"]|"")*$'
+    last = pl.Series([text[_line_offset(text, last_start) :]])
+    if not last.str.contains(unclosed).item():
+        return empty_problems()
+    end = physical_line_count(text.encode("utf-8", errors="surrogatepass"))
+    if last_start == header_line:
+        raise InputError(
+            f"line {last_start}: a quote opened in the header is never closed, "
+            "so the whole file reads as one header cell"
+        )
+    detail = (
+        f"a quote opened on line {last_start} is never closed: "
+        f"lines {last_start} to {end} ({end - last_start + 1} lines) were read as this one record"
+    )
+    return pl.DataFrame(
+        {LINE: [last_start], PROBLEM_CODE: [str(Code.UNBALANCED_QUOTE)], PROBLEM_DETAIL: [detail]},
+        schema=empty_problems().schema,
+    )
+
+
+def cell_problems(records: pl.DataFrame, data: bytes) -> pl.DataFrame:
+    """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT."""
+    cells = [pl.col(c) for c in records.columns if c.startswith("c")]
+    cells.append(pl.col(EXTRA).list.join("\x1f"))
+    checks: list[tuple[Code, pl.Expr, str]] = []
+    if b"\x00" in data:
+        nul = pl.any_horizontal(c.str.contains("\x00", literal=True) for c in cells)
+        checks.append((Code.NUL_BYTE, nul, "a field holds a NUL byte (\\0)"))
+    if len(data) > FIELD_SIZE_LIMIT:
+        big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
+        checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
+    found = [
+        records.filter(mask.fill_null(False)).select(
+            pl.col(LINE),
+            pl.lit(str(code)).alias(PROBLEM_CODE),
+            pl.lit(detail).alias(PROBLEM_DETAIL),
+        )
+        for code, mask, detail in checks
+    ]
+    return pl.concat([empty_problems(), *found])
