@@ -6,9 +6,6 @@ Each detector returns a frame of problems (``_line`` of the record, ``_code``,
 
 from __future__ import annotations
 
-import itertools
-import re
-
 import polars as pl
 
 from .errors import InputError
@@ -73,13 +70,27 @@ def spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
     )
 
 
-def _line_offset(text: str, line: int) -> int:
-    """Character offset where a physical line starts."""
-    if line <= 1:
-        return 0
-    breaks = itertools.islice(re.finditer(r"\r\n|\r|\n", text), line - 2, None)
-    found = next(breaks, None)
-    return found.end() if found else len(text)
+def _text_line_count(text: str) -> int:
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks + (0 if text.endswith(("\n", "\r")) or not text else 1)
+
+
+def _start_of_last_lines(text: str, count: int) -> int:
+    """Character offset where the last ``count`` physical lines start."""
+    end = len(text) - (2 if text.endswith("\r\n") else 1 if text.endswith(("\n", "\r")) else 0)
+    previous = {"\n": len(text), "\r": len(text)}
+    # Steps back over the lines of the last record only, usually one; a found break stays
+    # the answer until the search passes it, so each character is searched once.
+    for _ in range(count):
+        for char in previous:
+            if previous[char] >= end:
+                previous[char] = text.rfind(char, 0, end)
+        found = max(previous.values())
+        if found < 0:
+            return 0
+        crlf = text[found] == "\n" and found > 0 and text[found - 1] == "\r"
+        end = found - 1 if crlf else found
+    return end + (2 if text.startswith("\r\n", end) else 1)
 
 
 def unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int) -> pl.DataFrame:
@@ -87,10 +98,10 @@ def unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int)
     d = regex_char(delimiter)
     complete = f'(?:"(?:[^"]|"")*"(?:[^"{d}\\r\\n][^{d}\\r\\n]*)?|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
     unclosed = f'^(?:{complete}{d})*"(?:[^"]|"")*$'
-    last = pl.Series([text[_line_offset(text, last_start) :]])
+    end = _text_line_count(text)
+    last = pl.Series([text[_start_of_last_lines(text, end - last_start + 1) :]])
     if not last.str.contains(unclosed).item():
         return empty_problems()
-    end = physical_line_count(text.encode("utf-8", errors="surrogatepass"))
     if last_start == header_line:
         raise InputError(
             f"line {last_start}: a quote opened in the header is never closed, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from polars.testing import assert_frame_equal
 import csvcheck
 from csvcheck.read import Parsed, parse, parse_fast, parse_with_csv
 from csvcheck.sniff import sniff
-from csvcheck.structure import FIELD_SIZE_LIMIT
+from csvcheck.structure import FIELD_SIZE_LIMIT, _start_of_last_lines, _text_line_count
 
 from .conftest import SAMPLES, report_of
 
@@ -282,3 +283,12 @@ def test_sample_broken_structure_file_reports_every_problem_at_its_line(cli: Cli
     assert lines == {"ragged-row": [3, 5, 8], "blank-row": [4, 6], "unbalanced-quote": [8]}
     assert report["stats"] == {"total": 5, "success": 2, "duplicate": 0, "failed": 3}
     assert result.exit_code == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "\n", "\r", "\r\n"]), max_size=12).map("".join))
+def test_the_last_lines_are_found_from_the_end_of_any_mix_of_line_breaks(text: str) -> None:
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    starts = [0, *breaks[: _text_line_count(text) - 1]]
+    for count in range(1, len(starts) + 1):
+        assert _start_of_last_lines(text, count) == starts[-count]
