@@ -46,14 +46,10 @@ def parse(sniffed: Sniffed) -> Parsed:
     parsed = parse_fast(sniffed.data, sniffed.delimiter)
     if parsed is None:
         parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
-    last_line = physical_line_count(sniffed.data)
-    problems = pl.concat(
-        [
-            parsed.problems,
-            spanning_records(parsed, last_line),
-            cell_problems(parsed.records, sniffed.data),
-        ]
-    )
+    found = [parsed.problems, cell_problems(parsed.records, sniffed.data)]
+    if b'"' in sniffed.data:  # without a quote no field can span lines
+        found.append(spanning_records(parsed, physical_line_count(sniffed.data)))
+    problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
 
