@@ -134,14 +134,15 @@ def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
         pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
     ).to_series()
     quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
-    bodies = records.get_column(_BODY).gather(quoted)
-    if not bodies.str.contains(f"^{one_field}(?:{d}{one_field})*$").all():
+    # With a delimiter after the last field too, every field followed by its delimiter is
+    # one match, and the matches tile a well-formed record: each becomes one NUL mark. What
+    # no match covers holds a misplaced quote, so a record is well-formed when only marks
+    # remain, and the marks count its fields.
+    terminated = records.get_column(_BODY).gather(quoted) + delimiter
+    marks = terminated.str.replace_all(f"{one_field}{d}", "\x00")
+    if not (marks.str.replace_all("\x00", "", literal=True) == "").all():
         return None
-    # Scanning for "quoted field or delimiter" skips the delimiters inside quoted fields.
-    quoted_field = '"(?:[^"]|"")*"'
-    sections = bodies.str.count_matches(f"{quoted_field}|{d}") + 1
-    counts = (sections - bodies.str.count_matches(quoted_field)).cast(pl.Int64)
-    return records.with_columns(fields.scatter(quoted, counts))
+    return records.with_columns(fields.scatter(quoted, marks.str.len_bytes().cast(pl.Int64)))
 
 
 HEADER_SEARCH = 1000
