@@ -92,7 +92,7 @@ def _line_bodies(data: bytes, eol: str) -> pl.Series:
             lines = pl.DataFrame()
         if lines.width == 1 and lines.height == expected:
             return lines.to_series()
-    text = data.decode("utf-8", errors="surrogatepass")
+    text = data.decode("utf-8")
     pieces = pl.Series(_BODY, [text]).str.split(eol).explode()
     pieces = pieces.head(-1) if text.endswith(eol) else pieces
     return pieces.str.strip_suffix("\r") if eol == "\n" else pieces

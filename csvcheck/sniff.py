@@ -10,7 +10,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from .errors import InputError, NotTextError
+from .errors import InputError, NotTextError, UsageError
 
 # Leading bytes of files people save as .csv by mistake, and what to tell them.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -73,7 +73,7 @@ class Sniffed:
     @property
     def text(self) -> str:
         """The decoded text (decoded anew on each use: readers work on ``data``)."""
-        return self.data.decode("utf-8", errors="surrogatepass")
+        return self.data.decode("utf-8")
 
 
 def refuse_known_formats(data: bytes) -> None:
@@ -128,7 +128,12 @@ def _single_byte_encoding(data: bytes) -> str:
 
 
 def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", errors="surrogatepass")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate, from an exotic --encoding
+        raise InputError(
+            f"the decoded text has a character UTF-8 cannot hold (at character {exc.start})"
+        ) from exc
 
 
 def to_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str, bool]:
@@ -201,6 +206,10 @@ def detect_delimiter(text: str) -> str:
 
 def sniff(data: bytes, *, encoding: str | None = None, delimiter: str | None = None) -> Sniffed:
     """Decode the bytes and describe them; raise InputError when they are not a readable CSV."""
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
+        raise UsageError(
+            f"the delimiter must be one character, not a quote or line break: {delimiter!r}"
+        )
     # With --encoding, NUL bytes may be the encoding's own (UTF-16 without a BOM).
     if encoding is None:
         refuse_binary(data)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from csvcheck.errors import InputError, NotTextError
+from csvcheck.errors import InputError, NotTextError, UsageError
 from csvcheck.sniff import detect_delimiter, line_endings, sniff
 
 from .conftest import SAMPLES, report_of
@@ -247,3 +247,14 @@ def test_sample_excel_unicode_text_is_read_and_cleaned(cli: Cli, tmp_path: Path)
     assert report["stats"]["success"] == 3
     clean = (tmp_path / "excel_unicode.clean.csv").read_text(encoding="utf-8")
     assert "+919123456789,美玲,東京商事" in clean
+
+
+@pytest.mark.parametrize("delimiter", ['"', "\n", ";;", ""])
+def test_a_delimiter_that_cannot_work_is_a_usage_error(delimiter: str) -> None:
+    with pytest.raises(UsageError, match="delimiter"):
+        sniff(b"a,b\n", delimiter=delimiter)
+
+
+def test_an_encoding_that_yields_text_utf8_cannot_hold_is_a_one_line_error() -> None:
+    with pytest.raises(InputError, match="UTF-8 cannot hold"):
+        sniff(b"number\n\\ud800\n", encoding="unicode_escape")
