@@ -36,6 +36,8 @@ from .structure import (
     unclosed_quote,
 )
 
+MAX_WIDENING = 4
+"""The fast reader makes room for records up to about this many times the header's width."""
 _CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; structure.py reports
 _REC = "_rec"
 _BODY = "_body"
@@ -188,6 +190,8 @@ def parse_fast(data: bytes, delimiter: str) -> Parsed | None:
         data = data[_byte_offset(data, eol.encode(), header_line) :]
     rest = records.slice(start + 1).drop(_BODY)
     widest = max(width, rest.select(pl.col(FIELDS).max()).item() or 0)
+    if widest > MAX_WIDENING * width + MAX_WIDENING:
+        return None  # a frame that wide for one odd record would not fit; the csv reader copes
     values = _polars_values(data, delimiter, eol, width, widest)
     del data
     if values is None or values.height != rest.height + 1:

@@ -292,3 +292,10 @@ def test_the_last_lines_are_found_from_the_end_of_any_mix_of_line_breaks(text: s
     starts = [0, *breaks[: _text_line_count(text) - 1]]
     for count in range(1, len(starts) + 1):
         assert _start_of_last_lines(text, count) == starts[-count]
+
+
+def test_a_record_with_thousands_of_fields_is_read_without_a_frame_that_wide() -> None:
+    parsed = read("number,name\n9876543210,Asha\n9876543211," + ",".join(["x"] * 5000) + "\n")
+    assert parsed.records.width == 5
+    assert parsed.records.get_column("_fields").to_list() == [2, 5001]
+    assert len(parsed.records.get_column("_extra").to_list()[1]) == 4999
