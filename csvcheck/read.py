@@ -31,9 +31,10 @@ from .sniff import Sniffed
 from .structure import (
     cell_problems,
     physical_line_count,
-    regex_char,
+    quoting_marks,
     spanning_records,
     unclosed_quote,
+    well_formed,
 )
 
 MAX_WIDENING = 4
@@ -46,11 +47,14 @@ _BODY = "_body"
 def parse(sniffed: Sniffed) -> Parsed:
     """Parse the text into a header and a frame of records, with their structure problems."""
     parsed = parse_fast(sniffed.data, sniffed.delimiter)
+    text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
-        parsed = parse_with_csv(sniffed.text, sniffed.delimiter)
+        text = sniffed.text
+        parsed = parse_with_csv(text, sniffed.delimiter)
     found = [parsed.problems, cell_problems(parsed.records, sniffed.data)]
     if b'"' in sniffed.data:  # without a quote no field can span lines
-        found.append(spanning_records(parsed, physical_line_count(sniffed.data)))
+        last_line = physical_line_count(sniffed.data)
+        found.append(spanning_records(parsed, last_line, sniffed.delimiter, text))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
@@ -129,20 +133,13 @@ def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
 
 def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
-    d = regex_char(delimiter)
-    one_field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
     plain = pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1
     fields = records.select(
         pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
     ).to_series()
     quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
-    # With a delimiter after the last field too, every field followed by its delimiter is
-    # one match, and the matches tile a well-formed record: each becomes one NUL mark. What
-    # no match covers holds a misplaced quote, so a record is well-formed when only marks
-    # remain, and the marks count its fields.
-    terminated = records.get_column(_BODY).gather(quoted) + delimiter
-    marks = terminated.str.replace_all(f"{one_field}{d}", "\x00")
-    if not (marks.str.replace_all("\x00", "", literal=True) == "").all():
+    marks = quoting_marks(records.get_column(_BODY).gather(quoted), delimiter)
+    if not well_formed(marks).all():
         return None
     return records.with_columns(fields.scatter(quoted, marks.str.len_bytes().cast(pl.Int64)))
 

@@ -6,6 +6,8 @@ Each detector returns a frame of problems (``_line`` of the record, ``_code``,
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from .errors import InputError
@@ -27,13 +29,34 @@ def physical_line_count(data: bytes) -> int:
     return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
 
 
-def spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
+def quoting_marks(texts: pl.Series, delimiter: str) -> pl.Series:
+    """Each field of a record's text as one NUL mark, when the record's quoting is RFC 4180.
+
+    With a delimiter after the last field too, every field followed by its delimiter is one
+    match, and the matches tile a well-formed record. What no match covers holds a misplaced
+    quote (one inside an unquoted field, or text after a closing quote).
+    """
+    d = regex_char(delimiter)
+    one_field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
+    return (texts + delimiter).str.replace_all(f"{one_field}{d}", "\x00")
+
+
+def well_formed(marks: pl.Series) -> pl.Series:
+    """Whether ``quoting_marks`` covered the whole record."""
+    return marks.str.replace_all("\x00", "", literal=True) == ""
+
+
+def spanning_records(
+    parsed: Parsed, last_line: int, delimiter: str, text: str | None = None
+) -> pl.DataFrame:
     """Records whose quoted field spans lines: a warning, or an error when it breaks the record.
 
     A quote opened by mistake runs on to the next quote, lines later, and the lines in
-    between become one record: with the wrong number of fields (an error, and the record is
-    ragged too), or, by bad luck, the right one (a warning: contacts may be hidden inside).
-    A record already reported as never closed is left out.
+    between become one record: with the wrong number of fields, or with text after the
+    closing quote (``text``, the file, is given to check this when the csv reader read it),
+    that is an error; with neither, it is legal CSV and may be a real multi-line value, so a
+    warning (contacts may be hidden inside). A record already reported as never closed is
+    left out.
     """
     width = len(parsed.header)
     end = (pl.col(LINE).shift(-1).fill_null(last_line + 1) - 1).alias("_end")
@@ -42,19 +65,21 @@ def spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
         & (pl.col(FIELDS) > 0)
         & ~pl.col(LINE).is_in(parsed.problems.get_column(LINE).implode())
     )
-    broken = pl.col(FIELDS) != width
-    code = pl.when(broken).then(pl.lit(str(Code.UNBALANCED_QUOTE)))
-    detail = pl.when(broken).then(
-        pl.format(
-            "a quoted field runs from line {} to line {} and leaves the record with {} fields "
-            "(the header has {}): a quote on line {} is probably unbalanced",
-            pl.col(LINE),
-            pl.col("_end"),
-            pl.col(FIELDS),
-            pl.lit(width),
-            pl.col(LINE),
+    spanning = spanning.with_columns(_misquoted(spanning, text, delimiter).alias("_misquoted"))
+    broken = (pl.col(FIELDS) != width) | pl.col("_misquoted")
+    runs = pl.format("a quoted field runs from line {} to line {}", pl.col(LINE), pl.col("_end"))
+    why = (
+        pl.when(pl.col(FIELDS) != width)
+        .then(
+            pl.format(
+                " and leaves the record with {} fields (the header has {})",
+                pl.col(FIELDS),
+                pl.lit(width),
+            )
         )
+        .otherwise(pl.lit(" with text after its closing quote"))
     )
+    detail = pl.format("{}{}: a quote on line {} is probably unbalanced", runs, why, pl.col(LINE))
     multiline = pl.format(
         "a quoted field runs from line {} to line {}; if it should not, the quote on line {} "
         "is unbalanced and the lines after it, up to line {}, are contacts hidden inside it",
@@ -65,9 +90,42 @@ def spanning_records(parsed: Parsed, last_line: int) -> pl.DataFrame:
     )
     return spanning.select(
         pl.col(LINE),
-        code.otherwise(pl.lit(str(Code.MULTILINE_FIELD))).alias(PROBLEM_CODE),
-        detail.otherwise(multiline).alias(PROBLEM_DETAIL),
+        pl.when(broken)
+        .then(pl.lit(str(Code.UNBALANCED_QUOTE)))
+        .otherwise(pl.lit(str(Code.MULTILINE_FIELD)))
+        .alias(PROBLEM_CODE),
+        pl.when(broken).then(detail).otherwise(multiline).alias(PROBLEM_DETAIL),
     )
+
+
+def _misquoted(spanning: pl.DataFrame, text: str | None, delimiter: str) -> pl.Series:
+    """For each spanning record, whether its quoting is off (only known with the text)."""
+    if text is None or spanning.is_empty():
+        return pl.repeat(False, spanning.height, eager=True)
+    starts = spanning.get_column(LINE).to_list()
+    ends = spanning.get_column("_end").to_list()
+    offsets = _line_offsets(text, {*starts, *(e + 1 for e in ends)})
+    texts = pl.Series(
+        [
+            text[offsets[s] : offsets.get(e + 1, len(text))]
+            for s, e in zip(starts, ends, strict=True)
+        ]
+    ).str.strip_chars_end("\r\n")
+    return ~well_formed(quoting_marks(texts, delimiter))
+
+
+def _line_offsets(text: str, lines: set[int]) -> dict[int, int]:
+    """Character offsets where the given physical lines start."""
+    offsets = {1: 0} if 1 in lines else {}
+    last = max(lines)
+    # A loop over line breaks up to the last line asked for: only for files the csv reader
+    # read that have records over several lines.
+    for line, found in enumerate(re.finditer(r"\r\n|\r|\n", text), start=2):
+        if line > last:
+            break
+        if line in lines:
+            offsets[line] = found.end()
+    return offsets
 
 
 def _text_line_count(text: str) -> int:

@@ -191,6 +191,19 @@ def test_a_stray_quote_closed_lines_later_is_reported_where_it_opens() -> None:
     assert result.rejects.get_column("reason").to_list() == ["unbalanced-quote;ragged-row"]
 
 
+def test_a_stray_quote_closed_lines_later_with_text_after_it_is_an_error() -> None:
+    text = (
+        'number,name,city\n9876543210,"Asha,Pune\n9876543211,Ravi,Goa\n'
+        '9876543212,Mira" Rao,Delhi\n9876543213,Dev,Agra\n'
+    )
+    result = check(text)
+    found = finding(result, "unbalanced-quote")
+    assert found.examples[0].line == 2
+    assert "line 2 to line 4 with text after its closing quote" in (found.examples[0].detail or "")
+    assert result.rejects.get_column("line").to_list() == [2]
+    assert result.report.stats.success == 1
+
+
 def test_a_quoted_field_over_several_lines_is_kept_with_a_warning() -> None:
     text = 'number,name,city\n9876543210,"Asha,Pune\n9876543211,Ravi",Goa\n9876543212,Mira,Agra\n'
     result = check(text)
