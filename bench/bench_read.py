@@ -24,18 +24,33 @@ from csvcheck.sniff import sniff
 HEADER = "number,first_name,last_name,company_name,email,tag,city,notes\n"
 
 
-def contacts(rows: int, seed: int = 7) -> bytes:
-    """A contacts CSV of about 100 bytes a row; some fields quoted with commas inside."""
+def contacts(rows: int, seed: int = 7, quoting: str = "some") -> bytes:
+    """A contacts CSV of about 100 bytes a row.
+
+    ``quoting``: "some" (one row in five has a quoted field with commas), "none" (no quote
+    anywhere) or "all" (every field quoted, as some CRM exports do).
+    """
     rng = random.Random(seed)
     names = ["Asha", "Ravi", "José", "Müller", "Zoë", "Li", "Fatima", "Arjun"]
     lines = [HEADER]
     for i in range(rows):
         first, last = rng.choice(names), rng.choice(names)
         notes = f'"called {i % 7} times, left message"' if i % 5 == 0 else "no answer"
-        lines.append(
-            f"+9198{rng.randrange(10**8):08d},{first},{last},Acme Traders {i % 100},"
-            f"{first.lower()}{i}@example.com,lead,Bengaluru,{notes}\n"
-        )
+        fields = [
+            f"+9198{rng.randrange(10**8):08d}",
+            first,
+            last,
+            f"Acme Traders {i % 100}",
+            f"{first.lower()}{i}@example.com",
+            "lead",
+            "Bengaluru",
+            notes,
+        ]
+        if quoting == "none":
+            fields[-1] = fields[-1].replace('"', "").replace(",", ";")
+        elif quoting == "all":
+            fields = [f if f.startswith('"') else f'"{f}"' for f in fields]
+        lines.append(",".join(fields) + "\n")
     return "".join(lines).encode("utf-8")
 
 
@@ -84,6 +99,12 @@ def main() -> None:
         timed("read.parse_with_csv (old reader)", lambda: parse_with_csv(sniffed.text, ","))
         timed("read.parse (new reader)", lambda: parse(sniffed))
         peak_memory(path)
+    for quoting in ("none", "all"):
+        variant = contacts(rows, quoting=quoting)
+        print(f"-- quoting={quoting}: {len(variant) / 1e6:.1f} MB")
+        timed("polars read_csv (all strings)", lambda v=variant: pl.read_csv(v, infer_schema=False))
+        quoted = sniff(variant)
+        timed("read.parse (new reader)", lambda q=quoted: parse(q))
 
 
 if __name__ == "__main__":

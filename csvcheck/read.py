@@ -32,6 +32,7 @@ from .structure import (
     cell_problems,
     physical_line_count,
     quoting_marks,
+    regex_char,
     spanning_records,
     unclosed_quote,
     well_formed,
@@ -137,11 +138,18 @@ def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
     fields = records.select(
         pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
     ).to_series()
+    # Quoted fields with no delimiter and no doubled quote inside keep the plain count right
+    # (a quick match); only the other records need the counting pass.
+    d = regex_char(delimiter)
+    simple_field = f'(?:"[^"{d}]*"|[^"{d}]*)'
     quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
-    marks = quoting_marks(records.get_column(_BODY).gather(quoted), delimiter)
+    bodies = records.get_column(_BODY).gather(quoted)
+    simple = bodies.str.contains(f"^{simple_field}(?:{d}{simple_field})*$")
+    marks = quoting_marks(bodies.filter(~simple), delimiter)
     if not well_formed(marks).all():
         return None
-    return records.with_columns(fields.scatter(quoted, marks.str.len_bytes().cast(pl.Int64)))
+    counts = marks.str.len_bytes().cast(pl.Int64)
+    return records.with_columns(fields.scatter(quoted.filter(~simple), counts))
 
 
 HEADER_SEARCH = 1000
