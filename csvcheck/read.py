@@ -184,8 +184,8 @@ def parse_fast(data: bytes, delimiter: str) -> Parsed | None:
     ``data`` is UTF-8 text.
     """
     eol = _single_line_break(data)
-    if not data or eol is None:
-        return None
+    if not data or eol is None or len(delimiter.encode()) != 1:
+        return None  # polars takes a one-byte delimiter only
     records = _structure(data, delimiter, eol)
     start = None if records is None else _header_index(records, delimiter)
     if records is None or start is None:

@@ -312,3 +312,11 @@ def test_a_record_with_thousands_of_fields_is_read_without_a_frame_that_wide() -
     assert parsed.records.width == 5
     assert parsed.records.get_column("_fields").to_list() == [2, 5001]
     assert len(parsed.records.get_column("_extra").to_list()[1]) == 4999
+
+
+@pytest.mark.parametrize("delimiter", [".", "\\", "^", " ", "§", "\uff1b"])
+def test_any_one_character_delimiter_is_read(delimiter: str) -> None:
+    text = f'number{delimiter}name\n9876543210{delimiter}"a{delimiter}b"\n'
+    parsed = read(text, delimiter=delimiter)
+    assert parsed.header == ("number", "name")
+    assert rows(parsed)[0]["c1"] == f"a{delimiter}b"
