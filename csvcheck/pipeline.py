@@ -287,6 +287,15 @@ def _with_problems(parsed: Parsed) -> pl.DataFrame:
     return parsed.records.join(per_record, on=LINE, how="left", maintain_order="left")
 
 
+_PROBLEM_COLUMNS = (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE, WARNING_DETAIL)
+
+
+def _with_problem_columns(records: pl.DataFrame) -> pl.DataFrame:
+    """Records that did not go through ``_with_problems`` (a frame given by a caller) have none."""
+    missing = [c for c in _PROBLEM_COLUMNS if c not in records.columns]
+    return records.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+
+
 def _has_problem(code: Code, column: str = PROBLEM_CODE) -> pl.Expr:
     return pl.col(column).str.contains(str(code), literal=True).fill_null(False)
 
@@ -315,6 +324,7 @@ def _decide_rows(
     records: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
 ) -> pl.DataFrame:
     """Add blank flag, E.164, reasons and details to every record."""
+    records = _with_problem_columns(records)
     width = len(header)
     number = plan.number_index
     if number is not None:

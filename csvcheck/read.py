@@ -47,14 +47,15 @@ _BODY = "_body"
 
 def parse(sniffed: Sniffed) -> Parsed:
     """Parse the text into a header and a frame of records, with their structure problems."""
-    parsed = parse_fast(sniffed.data, sniffed.delimiter)
+    data = sniffed.text.encode("utf-8")
+    parsed = parse_fast(data, sniffed.delimiter)
     text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
         text = sniffed.text
         parsed = parse_with_csv(text, sniffed.delimiter)
-    found = [parsed.problems, cell_problems(parsed.records, sniffed.data)]
-    if b'"' in sniffed.data:  # without a quote no field can span lines
-        last_line = physical_line_count(sniffed.data)
+    found = [parsed.problems, cell_problems(parsed.records, data)]
+    if b'"' in data:  # without a quote no field can span lines
+        last_line = physical_line_count(data)
         found.append(spanning_records(parsed, last_line, sniffed.delimiter, text))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)

@@ -59,8 +59,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 class Sniffed:
     """Decoded text and how it was stored."""
 
-    data: bytes
-    """The text as UTF-8, BOM removed, line endings as in the file."""
+    text: str
+    """The decoded text, BOM removed, line endings as in the file."""
     encoding: str
     """Codec name the bytes were decoded with."""
     bom: bool
@@ -69,11 +69,6 @@ class Sniffed:
     """Field delimiter."""
     line_endings: str
     """"LF", "CRLF", "CR", "mixed" or "none"."""
-
-    @property
-    def text(self) -> str:
-        """The decoded text (decoded anew on each use: readers work on ``data``)."""
-        return self.data.decode("utf-8")
 
 
 def refuse_known_formats(data: bytes) -> None:
@@ -127,43 +122,41 @@ def _single_byte_encoding(data: bytes) -> str:
     return "iso-8859-1" if _CP1252_UNDEFINED.search(data) else "cp1252"
 
 
-def _utf8(text: str) -> bytes:
+def _check_utf8(text: str) -> str:
+    """The text, when UTF-8 can hold it (a lone surrogate from an exotic codec cannot)."""
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate, from an exotic --encoding
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
         raise InputError(
             f"the decoded text has a character UTF-8 cannot hold (at character {exc.start})"
         ) from exc
+    return text
 
 
-def to_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str, bool]:
-    """Decode the whole file; return (its text as UTF-8 without BOM, encoding, had_bom).
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
+    """Decode the whole file; return (text, encoding, had_bom).
 
     Order: ``--encoding``; a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-8 over the whole
     file; cp1252 when it is not UTF-8; Latin-1 when cp1252 cannot decode it either.
-    UTF-8 input is validated and kept as it is, without a copy.
     """
     if encoding is not None:
-        text = _decode_as(data, encoding)
-        return _utf8(text.removeprefix("\ufeff")), encoding, text.startswith("\ufeff")
+        text = _check_utf8(_decode_as(data, encoding))
+        return text.removeprefix("\ufeff"), encoding, text.startswith("\ufeff")
     for bom, name in _BOMS:
         if data.startswith(bom):
-            body = data[len(bom) :]
-            text = _decode_as(body, name)
-            return (body if name == "utf-8" else _utf8(text)), name, True
+            return _decode_as(data[len(bom) :], name), name, True
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         name = _single_byte_encoding(data)
-        return _utf8(data.decode(name)), name, False
-    return data, "utf-8", False
+        return data.decode(name), name, False
 
 
-def line_endings(data: bytes) -> str:
-    """Name the line-ending style of the (UTF-8) text."""
-    crlf = data.count(b"\r\n")
-    lf = data.count(b"\n") - crlf
-    cr = data.count(b"\r") - crlf
+def line_endings(text: str) -> str:
+    """Name the line-ending style of the text."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
     kinds = [name for name, n in (("CRLF", crlf), ("LF", lf), ("CR", cr)) if n]
     if not kinds:
         return "none"
@@ -215,13 +208,11 @@ def sniff(data: bytes, *, encoding: str | None = None, delimiter: str | None = N
         refuse_binary(data)
     else:
         refuse_known_formats(data)
-    utf8, used_encoding, bom = to_utf8(data, encoding)
-    # Up to 4 bytes a character; a character cut at the end of the sample is dropped.
-    sample = utf8[: 4 * SAMPLE_CHARS].decode("utf-8", errors="ignore")
+    text, used_encoding, bom = decode(data, encoding)
     return Sniffed(
-        data=utf8,
+        text=text,
         encoding=used_encoding,
         bom=bom,
-        delimiter=delimiter or detect_delimiter(sample),
-        line_endings=line_endings(utf8),
+        delimiter=delimiter or detect_delimiter(text),
+        line_endings=line_endings(text),
     )

@@ -222,7 +222,7 @@ def test_a_non_comma_delimiter_is_reported_and_the_output_uses_commas(
     ],
 )
 def test_line_endings_are_named(text: str, name: str) -> None:
-    assert line_endings(text.encode()) == name
+    assert line_endings(text) == name
 
 
 # ---------------------------------------------------------------- sample files
