@@ -45,18 +45,22 @@ _REC = "_rec"
 _BODY = "_body"
 
 
-def parse(sniffed: Sniffed) -> Parsed:
-    """Parse the text into a header and a frame of records, with their structure problems."""
+def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
+    """Parse the text into a header and a frame of records, with their structure problems.
+
+    ``line_offset`` is added to every line number (records, problems, messages): the lines
+    before the text when it is one batch of a larger file.
+    """
     data = sniffed.text.encode("utf-8")
-    parsed = parse_fast(data, sniffed.delimiter)
+    parsed = parse_fast(data, sniffed.delimiter, line_offset)
     text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
         text = sniffed.text
-        parsed = parse_with_csv(text, sniffed.delimiter)
+        parsed = parse_with_csv(text, sniffed.delimiter, line_offset)
     found = [parsed.problems, cell_problems(parsed.records, data)]
     if b'"' in data:  # without a quote no field can span lines
-        last_line = physical_line_count(data)
-        found.append(spanning_records(parsed, last_line, sniffed.delimiter, text))
+        last_line = physical_line_count(data) + line_offset
+        found.append(spanning_records(parsed, last_line, sniffed.delimiter, text, line_offset))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
@@ -179,10 +183,10 @@ def _structure(data: bytes, delimiter: str, eol: str) -> pl.DataFrame | None:
     return records.select(LINE, FIELDS, pl.when(keep).then(pl.col(_BODY)).alias(_BODY))
 
 
-def parse_fast(data: bytes, delimiter: str) -> Parsed | None:
+def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | None:
     """Polars for the values, line analysis for structure; None when it cannot be trusted.
 
-    ``data`` is UTF-8 text.
+    ``data`` is UTF-8 text; ``line_offset`` is added to every line number.
     """
     eol = _single_line_break(data)
     if not data or eol is None or len(delimiter.encode()) != 1:
@@ -204,7 +208,8 @@ def parse_fast(data: bytes, delimiter: str) -> Parsed | None:
         return None  # polars and the line analysis disagree: trust neither, use the csv reader
     header = tuple("" if v is None else v for v in values.row(0)[:width])
     frame = _assemble(rest, values.slice(1), width, widest)
-    return Parsed(header=header, header_line=header_line, records=frame)
+    frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
+    return Parsed(header=header, header_line=header_line + line_offset, records=frame)
 
 
 def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
@@ -283,7 +288,8 @@ def _records_with_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[s
         raise InputError(f"line {start}: cannot parse the record ({exc})") from exc
 
 
-def parse_with_csv(text: str, delimiter: str) -> Parsed:
+def parse_with_csv(text: str, delimiter: str, line_offset: int = 0) -> Parsed:
+    """The csv module's reading of the text; ``line_offset`` is added to every line number."""
     rows = _records_with_lines(text, delimiter)
     header_line, header = 1, None
     for line, fields in rows:
@@ -310,5 +316,7 @@ def parse_with_csv(text: str, delimiter: str) -> Parsed:
     data[EXTRA] = extras
     frame = pl.DataFrame(data, schema=empty_records(width).schema)
     last_start = lines[-1] if lines else header_line
-    problems = unclosed_quote(text, delimiter, last_start, header_line)
-    return Parsed(tuple(header), header_line, frame, problems)
+    problems = unclosed_quote(text, delimiter, last_start, header_line, line_offset)
+    if line_offset:
+        frame = frame.with_columns(pl.col(LINE) + line_offset)
+    return Parsed(tuple(header), header_line + line_offset, frame, problems)

@@ -47,7 +47,7 @@ def well_formed(marks: pl.Series) -> pl.Series:
 
 
 def spanning_records(
-    parsed: Parsed, last_line: int, delimiter: str, text: str | None = None
+    parsed: Parsed, last_line: int, delimiter: str, text: str | None = None, line_offset: int = 0
 ) -> pl.DataFrame:
     """Records whose quoted field spans lines: a warning, or an error when it breaks the record.
 
@@ -56,7 +56,7 @@ def spanning_records(
     closing quote (``text``, the file, is given to check this when the csv reader read it),
     that is an error; with neither, it is legal CSV and may be a real multi-line value, so a
     warning (contacts may be hidden inside). A record already reported as never closed is
-    left out.
+    left out. ``line_offset``: the lines before ``text`` (its lines are numbered from 1).
     """
     width = len(parsed.header)
     end = (pl.col(LINE).shift(-1).fill_null(last_line + 1) - 1).alias("_end")
@@ -65,7 +65,8 @@ def spanning_records(
         & (pl.col(FIELDS) > 0)
         & ~pl.col(LINE).is_in(parsed.problems.get_column(LINE).implode())
     )
-    spanning = spanning.with_columns(_misquoted(spanning, text, delimiter).alias("_misquoted"))
+    misquoted = _misquoted(spanning, text, delimiter, line_offset)
+    spanning = spanning.with_columns(misquoted.alias("_misquoted"))
     broken = (pl.col(FIELDS) != width) | pl.col("_misquoted")
     runs = pl.format("a quoted field runs from line {} to line {}", pl.col(LINE), pl.col("_end"))
     why = (
@@ -98,12 +99,14 @@ def spanning_records(
     )
 
 
-def _misquoted(spanning: pl.DataFrame, text: str | None, delimiter: str) -> pl.Series:
+def _misquoted(
+    spanning: pl.DataFrame, text: str | None, delimiter: str, line_offset: int
+) -> pl.Series:
     """For each spanning record, whether its quoting is off (only known with the text)."""
     if text is None or spanning.is_empty():
         return pl.repeat(False, spanning.height, eager=True)
-    starts = spanning.get_column(LINE).to_list()
-    ends = spanning.get_column("_end").to_list()
+    starts = [line - line_offset for line in spanning.get_column(LINE).to_list()]
+    ends = [line - line_offset for line in spanning.get_column("_end").to_list()]
     offsets = _line_offsets(text, {*starts, *(e + 1 for e in ends)})
     texts = pl.Series(
         [
@@ -151,26 +154,32 @@ def _start_of_last_lines(text: str, count: int) -> int:
     return end + (2 if text.startswith("\r\n", end) else 1)
 
 
-def unclosed_quote(text: str, delimiter: str, last_start: int, header_line: int) -> pl.DataFrame:
-    """The last record, when a quote opened in it is never closed (it swallowed the rest)."""
+def unclosed_quote(
+    text: str, delimiter: str, last_start: int, header_line: int, line_offset: int = 0
+) -> pl.DataFrame:
+    """The last record, when a quote opened in it is never closed (it swallowed the rest).
+
+    Lines are counted in ``text``; ``line_offset`` is added to those reported.
+    """
     d = regex_char(delimiter)
     complete = f'(?:"(?:[^"]|"")*"(?:[^"{d}\\r\\n][^{d}\\r\\n]*)?|[^"{d}\\r\\n][^{d}\\r\\n]*|)'
     unclosed = f'^(?:{complete}{d})*"(?:[^"]|"")*$'
     end = _text_line_count(text)
-    last = pl.Series([text[_start_of_last_lines(text, end - last_start + 1) :]])
-    if not last.str.contains(unclosed).item():
+    record = pl.Series([text[_start_of_last_lines(text, end - last_start + 1) :]])
+    if not record.str.contains(unclosed).item():
         return empty_problems()
+    first, last = last_start + line_offset, end + line_offset
     if last_start == header_line:
         raise InputError(
-            f"line {last_start}: a quote opened in the header is never closed, "
+            f"line {first}: a quote opened in the header is never closed, "
             "so the whole file reads as one header cell"
         )
     detail = (
-        f"a quote opened on line {last_start} is never closed: "
-        f"lines {last_start} to {end} ({end - last_start + 1} lines) were read as this one record"
+        f"a quote opened on line {first} is never closed: "
+        f"lines {first} to {last} ({last - first + 1} lines) were read as this one record"
     )
     return pl.DataFrame(
-        {LINE: [last_start], PROBLEM_CODE: [str(Code.UNBALANCED_QUOTE)], PROBLEM_DETAIL: [detail]},
+        {LINE: [first], PROBLEM_CODE: [str(Code.UNBALANCED_QUOTE)], PROBLEM_DETAIL: [detail]},
         schema=empty_problems().schema,
     )
 

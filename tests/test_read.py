@@ -320,3 +320,17 @@ def test_any_one_character_delimiter_is_read(delimiter: str) -> None:
     parsed = read(text, delimiter=delimiter)
     assert parsed.header == ("number", "name")
     assert rows(parsed)[0]["c1"] == f"a{delimiter}b"
+
+
+def test_a_line_offset_moves_every_line_number_and_message() -> None:
+    text = 'number,name\n9876543210,"A\nB",x\n9876543211,"open\n9876543212,C\n'
+    parsed = parse(sniff(text.encode()), line_offset=100)
+    assert parsed.header_line == 101
+    assert parsed.records.get_column("_line").to_list() == [102, 104]
+    problems = parsed.problems.rows()
+    assert [(line, code) for line, code, _ in problems] == [
+        (104, "unbalanced-quote"),
+        (102, "unbalanced-quote"),
+    ]
+    assert "lines 104 to 105" in problems[0][2]
+    assert "from line 102 to line 103" in problems[1][2]
