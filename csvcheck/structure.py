@@ -25,7 +25,8 @@ def regex_char(char: str) -> str:
 
 def physical_line_count(data: bytes) -> int:
     """Lines in the (UTF-8) text, a last line without a line break included."""
-    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    lf, cr = data.count(b"\n"), data.count(b"\r")
+    breaks = lf + cr - (data.count(b"\r\n") if lf and cr else 0)
     return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
 
 
