@@ -13,16 +13,28 @@ import polars as pl
 from . import checks, phones, split
 from .errors import InputError, UsageError
 from .headers import HeaderPlan, resolve_headers
-from .read import EXTRA, FIELDS, LINE, Parsed, empty_records, field_name, parse
+from .read import (
+    EXTRA,
+    FIELDS,
+    LINE,
+    PROBLEM_CODE,
+    PROBLEM_DETAIL,
+    Parsed,
+    empty_records,
+    field_name,
+    parse,
+)
 from .report import (
     DESCRIPTION,
     MAX_EXAMPLES,
+    SEVERITY,
     Code,
     Columns,
     Example,
     Finding,
     InputInfo,
     Report,
+    Severity,
     Stats,
 )
 from .rules import MAX_VALUE_LENGTH, NUMBER_COLUMN, ListType, Rules
@@ -199,7 +211,7 @@ def evaluate(
     """Run the header, row and duplicate checks on parsed records and build the result."""
     found = list(found)
     parsed, plan = plan_headers(parsed, rules, found)
-    rows = _decide_rows(parsed.records, parsed.header, plan, rules)
+    rows = _decide_rows(_with_problems(parsed), parsed.header, plan, rules)
     contacts = rows.filter(~pl.col(BLANK))
     found += in_code_order(_row_findings(rows, parsed.header, plan))
     stats = contact_stats(contacts)
@@ -281,6 +293,49 @@ def build_report(
     )
 
 
+_STRUCTURE_CODES = (
+    Code.UNBALANCED_QUOTE,
+    Code.NUL_BYTE,
+    Code.FIELD_TOO_LARGE,
+    Code.MULTILINE_FIELD,
+)
+_NO_COLUMN: str | None = None
+
+
+WARNING_CODE = "_warning_code"
+WARNING_DETAIL = "_warning_detail"
+
+
+def _with_problems(parsed: Parsed) -> pl.DataFrame:
+    """Records with the reader's structure problems: errors reject, warnings only report."""
+    errors = [str(c) for c in _STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR]
+    is_error = pl.col(PROBLEM_CODE).is_in(errors)
+    per_record = parsed.problems.group_by(LINE).agg(
+        pl.col(PROBLEM_CODE).filter(is_error).str.join(";"),
+        pl.col(PROBLEM_DETAIL).filter(is_error).str.join("; "),
+        pl.col(PROBLEM_CODE).filter(~is_error).str.join(";").alias(WARNING_CODE),
+        pl.col(PROBLEM_DETAIL).filter(~is_error).str.join("; ").alias(WARNING_DETAIL),
+    )
+    empty_as_null = [
+        pl.col(c).replace("", None) for c in (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE)
+    ]
+    per_record = per_record.with_columns(empty_as_null)
+    return parsed.records.join(per_record, on=LINE, how="left", maintain_order="left")
+
+
+_PROBLEM_COLUMNS = (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE, WARNING_DETAIL)
+
+
+def _with_problem_columns(records: pl.DataFrame) -> pl.DataFrame:
+    """Records that did not go through ``_with_problems`` (a frame given by a caller) have none."""
+    missing = [c for c in _PROBLEM_COLUMNS if c not in records.columns]
+    return records.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+
+
+def _has_problem(code: Code, column: str = PROBLEM_CODE) -> pl.Expr:
+    return pl.col(column).str.contains(str(code), literal=True).fill_null(False)
+
+
 def _fields(width: int) -> list[pl.Expr]:
     return [pl.col(field_name(i)) for i in range(width)]
 
@@ -305,6 +360,7 @@ def _decide_rows(
     records: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
 ) -> pl.DataFrame:
     """Add blank flag, E.164, reasons and details to every record."""
+    records = _with_problem_columns(records)
     width = len(header)
     number = plan.number_index
     if number is not None:
@@ -329,9 +385,14 @@ def _decide_rows(
     )
     ragged = pl.col(FIELDS) != width
     reasons = [pl.lit(str(code)) for code in plan.blocking]
-    reasons += [pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))), pl.col(NUMBER_ERROR)]
+    reasons += [
+        pl.col(PROBLEM_CODE),
+        pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))),
+        pl.col(NUMBER_ERROR),
+    ]
     details = [pl.lit(f"the file has {code}: {DESCRIPTION[code]}") for code in plan.blocking]
     details += [
+        pl.col(PROBLEM_DETAIL),
         pl.when(ragged).then(
             pl.format("has {} fields; the header has {}", pl.col(FIELDS), pl.lit(width))
         ),
@@ -458,7 +519,12 @@ def _masked_finding(
     return Finding(code=code, count=count, message=_row_message(code, count), examples=examples)
 
 
-_DETAILED = {Code.DUPLICATE_NUMBER, Code.RAGGED_ROW, Code.INVALID_NUMBER}
+_DETAILED = {
+    Code.DUPLICATE_NUMBER,
+    Code.RAGGED_ROW,
+    Code.INVALID_NUMBER,
+    *(c for c in _STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR),
+}
 
 
 def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan) -> list[Finding]:
@@ -483,6 +549,24 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
                     None,
                     contact & (pl.col(FIELDS) != len(header)),
                     pl.format("{} fields", pl.col(FIELDS)),
+                )
+            ],
+        ),
+        *(
+            (
+                code,
+                [(_NO_COLUMN, contact & _has_problem(code), pl.lit(None, pl.String))],
+            )
+            for code in _STRUCTURE_CODES
+            if SEVERITY[code] is Severity.ERROR
+        ),
+        (
+            Code.MULTILINE_FIELD,
+            [
+                (
+                    _NO_COLUMN,
+                    contact & _has_problem(Code.MULTILINE_FIELD, WARNING_CODE),
+                    pl.col(WARNING_DETAIL),
                 )
             ],
         ),

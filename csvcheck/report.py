@@ -60,6 +60,10 @@ class Code(StrEnum):
     REPLACEMENT_CHARACTER = "replacement-character"
     NUMBER_LETTERS_DROPPED = "number-letters-dropped"
     NUMBER_EXTENSION_DROPPED = "number-extension-dropped"
+    UNBALANCED_QUOTE = "unbalanced-quote"
+    NUL_BYTE = "nul-byte"
+    FIELD_TOO_LARGE = "field-too-large"
+    MULTILINE_FIELD = "multiline-field"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -94,6 +98,10 @@ SEVERITY: dict[Code, Severity] = {
     Code.REPLACEMENT_CHARACTER: Severity.WARNING,
     Code.NUMBER_LETTERS_DROPPED: Severity.WARNING,
     Code.NUMBER_EXTENSION_DROPPED: Severity.WARNING,
+    Code.UNBALANCED_QUOTE: Severity.ERROR,
+    Code.NUL_BYTE: Severity.ERROR,
+    Code.FIELD_TOO_LARGE: Severity.ERROR,
+    Code.MULTILINE_FIELD: Severity.WARNING,
 }
 
 DESCRIPTION: dict[Code, str] = {
@@ -132,6 +140,10 @@ DESCRIPTION: dict[Code, str] = {
     Code.NUMBER_EXTENSION_DROPPED: (
         "a valid number had an extension (x, ext, #); E.164 cannot carry it, so it was dropped"
     ),
+    Code.UNBALANCED_QUOTE: "a quote is never closed (or closed lines later) and swallowed the lines after it",
+    Code.NUL_BYTE: "a field holds a NUL byte, a sign of a damaged or binary file",
+    Code.FIELD_TOO_LARGE: "a field is larger than any contact field could be (over 1,000,000 bytes)",
+    Code.MULTILINE_FIELD: "a quoted field spans lines; if it should not, a quote is unbalanced",
 }
 
 

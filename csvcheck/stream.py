@@ -35,7 +35,7 @@ from .output import (
     prepare_folder,
     write_report,
 )
-from .read import LINE, parse
+from .read import parse
 from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
 from .sniff import Sniffed, line_endings
@@ -174,14 +174,12 @@ class _BatchedCheck:
 
     def add(self, chunk: Chunk) -> None:
         """Check one batch of records and pass its rows on."""
-        parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text))
         splitter = self.splitter
+        offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)
+        parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text), line_offset=offset)
         if splitter is None:
             splitter = self._start(parsed.header)
-            records = parsed.records
-        else:
-            offset = chunk.first_line - (_breaks(self.prefix) + 1)
-            records = parsed.records.with_columns(pl.col(LINE) + offset)
+        records = pipe._with_problems(parsed)
         self.records += records.height
         crlf, lf, cr = self.breaks
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])

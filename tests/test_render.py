@@ -54,6 +54,9 @@ SAMPLE_EXIT = {
     "excel_damage.csv": 1,
     "missing_number_column.csv": 1,
     "too_many_variables.csv": 0,
+    "latin1_semicolon.csv": 0,
+    "old_mac_cr.csv": 0,
+    "broken_structure.csv": 1,
 }
 UPDATE = bool(os.environ.get("CSVCHECK_UPDATE_GOLDEN"))
 
