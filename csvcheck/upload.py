@@ -141,11 +141,7 @@ def upload_checked(
     on_progress: Callable[[PartUpload | UploadStatus], None] | None = None,
 ) -> UploadRun:
     """Write the clean part(s) of a check (into out_dir, or a temporary folder) and upload each."""
-
-    def write(folder: Path) -> Report:
-        return result.write(folder)
-
-    return upload_written(write, client, list_name, out_dir, wait, timeout, on_progress)
+    return upload_written(result.write, client, list_name, out_dir, wait, timeout, on_progress)
 
 
 def upload_written(

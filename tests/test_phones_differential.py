@@ -21,6 +21,8 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from csvcheck import phonefast, phones
 
+from .reference import libphonenumber_e164
+
 # Default regions every example number is also read under: the default, the trickiest
 # shared codes, transform rules, Italian zeros and odd international prefixes.
 DEFAULTS = ("IN", "US", "GB", "RU", "AU", "IT", "AR", "BR", "JP", "SG", "DE", "KZ")
@@ -41,13 +43,7 @@ REGRESSIONS: list[tuple[str, str]] = [
 def reference(value: str | None, region: str) -> str | None:
     if value is None or not value.strip() or phones.EXCEL_MANGLED.match(value):
         return None
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+    return libphonenumber_e164(value, region)
 
 
 def fast_answers(values: list[str], region: str) -> list[str | None]:
