@@ -62,8 +62,9 @@ batch      seconds  peak RSS MiB
 8 MB       2.3-2.4  290-355
 =========  =======  ============
 
-Each batch costs about 0.07 s of fixed work (regex compiles, small frames); memory grows
-about 25-30 MiB per MB of batch. 4 MB keeps the peak under 6x the file size (issue 4).
+Each batch costs about 0.07 s of fixed work (regex compiles, small frames); the peak grows
+with the batch. 4 MB: about as fast as 8 MB batches were before the per-batch cost was cut,
+with the peak at 6.0-6.5x that file's size (issue 4 asks for at most 6x; 8 MB: 7-8x).
 """
 
 NUMBER_CACHE_LIMIT = 200_000
