@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from . import phonejoint
 from .phonemeta import (
@@ -54,7 +55,6 @@ _BY_IDD = "_by_idd"
 _BY_OWN = "_by_own"
 _NATIONAL = "_national"
 _VALID = "_valid"
-_CLAIMED = "_claimed"
 
 
 def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
@@ -181,33 +181,32 @@ def _valid_in(nsn: pl.Expr, region: RegionTable) -> pl.Expr:
     return general & types
 
 
-def _decide_shared(part: pl.DataFrame, country_code: str) -> pl.DataFrame:
+def _shared_validity(nsn: pl.Expr, country_code: str) -> pl.Expr:
     """_region_code_for_number_from_list: the first region sharing the code that claims
     the number (leading digits, else validity) decides its validity.
 
-    A loop over the few regions sharing a code, not over rows; it stops as soon as every
-    row is claimed, so most +1 numbers meet only the US patterns.
+    One expression (a chain over the few regions sharing a code, not over rows), so a
+    shared code costs no frame splits and no collects of its own.
     """
-    nsn = pl.col(_NSN)
-    decided = []
+    pairs = []
     for key in validating(country_code):
-        if part.is_empty():
-            break
         region = table(key)
-        part = part.with_columns(_valid_in(nsn, region).alias(_VALID))
-        claim = _matches(nsn, region.leading_digits) if region.leading_digits else pl.col(_VALID)
-        part = part.with_columns(claim.alias(_CLAIMED))
-        decided.append(part.filter(pl.col(_CLAIMED)))
-        part = part.filter(~pl.col(_CLAIMED))
-    decided.append(part.with_columns(pl.lit(False).alias(_VALID)))
-    return pl.concat(decided, how="diagonal")
+        valid = _valid_in(nsn, region)
+        if region.leading_digits:
+            pairs.append((_matches(nsn, region.leading_digits), valid))
+        else:
+            pairs.append((valid, pl.lit(True)))
+    chain: Then | ChainedThen = pl.when(pairs[0][0]).then(pairs[0][1])
+    for claim, then in pairs[1:]:
+        chain = chain.when(claim).then(then)
+    return chain.otherwise(pl.lit(False))
 
 
 def _with_validity(part: pl.LazyFrame, country_code: str) -> pl.LazyFrame:
     """is_valid_number on the stripped national numbers of one calling code."""
     keys = validating(country_code)
     if len(keys) > 1:
-        return _decide_shared(part.collect(), country_code).lazy()
+        return part.with_columns(_shared_validity(pl.col(_NSN), country_code).alias(_VALID))
     return part.with_columns(_valid_in(pl.col(_NSN), table(keys[0])).alias(_VALID))
 
 

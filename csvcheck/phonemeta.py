@@ -145,8 +145,18 @@ def _metadata(key: str) -> PhoneMetadata:
     return metadata
 
 
+def _ascii(pattern: str) -> str:
+    """The pattern with ``\\d`` as ``[0-9]``: the same answers on the ASCII digit strings
+    the fast path matches, and compiled about ten times faster (Unicode's ``\\d`` is large).
+
+    libphonenumber's patterns use no other escape and never ``\\d`` inside a class
+    (``test_phonemeta_ascii`` checks every pattern).
+    """
+    return pattern.replace("\\d", "[0-9]")
+
+
 def _full(pattern: str | None) -> str | None:
-    return None if not pattern else f"^(?:{pattern})$"
+    return None if not pattern else f"^(?:{_ascii(pattern)})$"
 
 
 def _type_groups(metadata: PhoneMetadata) -> tuple[TypeGroup, ...]:
@@ -158,8 +168,12 @@ def _type_groups(metadata: PhoneMetadata) -> tuple[TypeGroup, ...]:
         lengths = tuple(desc.possible_length) or None
         if lengths is not None and all(n < 0 for n in lengths):
             continue  # length -1: no number of this type exists
-        by_lengths.setdefault(lengths, []).append(f"(?:{desc.national_number_pattern})")
+        by_lengths.setdefault(lengths, []).append(f"(?:{_ascii(desc.national_number_pattern)})")
     return tuple(TypeGroup(lengths, f"^(?:{'|'.join(p)})$") for lengths, p in by_lengths.items())
+
+
+def _leading(pattern: str | None) -> str | None:
+    return f"^(?:{_ascii(pattern)})" if pattern else None
 
 
 @cache
@@ -177,12 +191,12 @@ def table(key: str) -> RegionTable:
         general=_full(general.national_number_pattern if general else None),
         general_lengths=tuple(general.possible_length) or None if general else None,
         types=_type_groups(metadata),
-        national_prefix=f"^({prefix})" if prefix else None,
+        national_prefix=f"^({_ascii(prefix)})" if prefix else None,
         transform=bool(metadata.national_prefix_transform_rule),
         strip_lengths=frozenset(n for n, r in results.items() if r not in _STRIP_REFUSED),
         too_long_lengths=frozenset(
             n for n, r in results.items() if r == util.ValidationResult.TOO_LONG
         ),
-        leading_digits=f"^(?:{metadata.leading_digits})" if metadata.leading_digits else None,
-        international_prefix=f"^({idd})" if idd else None,
+        leading_digits=_leading(metadata.leading_digits),
+        international_prefix=f"^({_ascii(idd)})" if idd else None,
     )

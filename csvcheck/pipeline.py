@@ -486,17 +486,12 @@ def _row_message(code: Code, count: int) -> str:
 
 
 def _masked_finding(
-    rows: pl.DataFrame, code: Code, cells: list[tuple[str | None, pl.Expr, pl.Expr]]
-) -> Finding | None:
-    """One finding for the rows where any (column, mask, value) cell matches."""
-    if not cells:
-        return None
-    any_mask = pl.any_horizontal(mask for _, mask, _ in cells)
-    count = rows.select(any_mask.sum()).item()
-    if not count:
-        return None
+    rows: pl.DataFrame, code: Code, cells: list[tuple[str | None, pl.Expr, pl.Expr]], count: int
+) -> Finding:
+    """One finding for the ``count`` rows where any (column, mask, value) cell matches."""
     samples = [
-        rows.filter(mask)
+        rows.lazy()
+        .filter(mask)
         .head(MAX_EXAMPLES)
         .select(
             pl.col(LINE),
@@ -506,7 +501,7 @@ def _masked_finding(
         )
         for column, mask, value in cells
     ]
-    merged = pl.concat(samples).sort(LINE, maintain_order=True).head(MAX_EXAMPLES)
+    merged = pl.concat(samples).sort(LINE, maintain_order=True).head(MAX_EXAMPLES).collect()
     examples = tuple(
         Example(
             line=r[LINE],
@@ -517,6 +512,23 @@ def _masked_finding(
         for r in merged.iter_rows(named=True)
     )
     return Finding(code=code, count=count, message=_row_message(code, count), examples=examples)
+
+
+def _counted(
+    rows: pl.DataFrame, plans: list[tuple[Code, list[tuple[str | None, pl.Expr, pl.Expr]]]]
+) -> list[Finding]:
+    """Findings of the plans that match any row: every count in one pass, examples only
+    for the codes found."""
+    planned = [(code, cells) for code, cells in plans if cells]
+    counts = rows.select(
+        pl.any_horizontal(mask for _, mask, _ in cells).sum().alias(str(i))
+        for i, (_, cells) in enumerate(planned)
+    ).row(0)
+    return [
+        _masked_finding(rows, code, cells, count)
+        for (code, cells), count in zip(planned, counts, strict=True)
+        if count
+    ]
 
 
 _DETAILED = {
@@ -605,8 +617,7 @@ def _row_findings(rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan)
         ),
         (Code.VALUE_TRIMMED, [(c, clean & checks.needs_trim(v), v) for c, v in others]),
     ]
-    found = (_masked_finding(rows, code, cells) for code, cells in plans)
-    return [f for f in found if f is not None]
+    return _counted(rows, plans)
 
 
 def _limit_findings(parts: Sequence[PlannedPart], stats: Stats, rules: Rules) -> list[Finding]:
