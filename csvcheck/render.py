@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .outcome import NotChecked, Outcome
-from .report import REPORT_VERSION, Code, Example, Finding, Report, Severity
+from .report import REPORT_VERSION, Code, Example, Finding, Part, Report, Severity
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 TOP_FINDINGS = 5
@@ -32,8 +32,8 @@ HINTS: dict[Code, str] = {
     Code.UNKNOWN_COLUMN: "a static list takes only number, first_name, last_name, company_name, email, tag; use --type dynamic to keep other columns as variables",
     Code.TOO_MANY_VARIABLES: "drop the columns your templates do not use, or raise --max-variables if Exotel allows more",
     Code.INVALID_VARIABLE_NAME: "rename variable columns to letters, digits and underscores",
-    Code.TOO_MANY_ROWS: "spread the contacts over several lists; --out DIR writes parts within the limit",
-    Code.FILE_TOO_LARGE: "--out DIR writes the clean contacts in parts under the size limit",
+    Code.TOO_MANY_ROWS: "the named list is full (--existing): upload the parts to new lists NAME_2, NAME_3, …, or use a list with room",
+    Code.FILE_TOO_LARGE: "one row alone is over the size limit: shorten its cells, or raise --max-bytes if Exotel allows more",
     Code.EXCEL_MANGLED_NUMBER: "export the numbers again, as text, from where they came from: a spreadsheet dropped digits that cannot be recovered",
     Code.INVALID_EMAIL: "correct the email addresses, or leave them empty",
     Code.FORMULA_LIKE_VALUE: "look at these cells before anyone opens the file in a spreadsheet",
@@ -231,6 +231,13 @@ def example_text(example: Example) -> str:
     return " ".join(parts)
 
 
+def _clean_files(parts: Sequence[Part]) -> str:
+    """The clean files and, when the contacts were split, the list each one is for."""
+    if len(parts) == 1 and not parts[0].list_name_suffix:
+        return parts[0].path
+    return ", ".join(f"{p.path} (for list NAME{p.list_name_suffix})" for p in parts)
+
+
 def next_steps(report: Report) -> list[str]:
     """What a person should do now, most useful first."""
     wanted = [f for f in _by_importance(report.findings) if _needs_attention(report, f)]
@@ -238,8 +245,7 @@ def next_steps(report: Report) -> list[str]:
     stats = report.stats
     rejected = stats.duplicate + stats.failed
     if report.outputs is not None:
-        clean = ", ".join(p.path for p in report.outputs.clean)
-        steps.append(f"upload-ready contacts: {clean}")
+        steps.append(f"upload-ready contacts: {_clean_files(report.outputs.clean)}")
         if rejected:
             steps.append(f"{rejected} set-aside rows, each with a reason: {report.outputs.rejects}")
         steps.append(f"full report: {report.outputs.report}")

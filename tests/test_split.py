@@ -284,3 +284,13 @@ def test_the_split_finding_names_the_lists(write_csv: WriteCsv) -> None:
     assert split is not None
     assert split.count == 4
     assert "NAME, NAME_2, NAME_3 … NAME_4" in split.message
+
+
+def test_text_report_says_which_list_each_part_is_for(
+    cli: Callable[..., Result], write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_csv("number\n+919876543210\n+919876543211\n+919876543212\n")
+    result = cli("check", path, "--max-rows", "2", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "contacts.part-001.csv (for list NAME)" in result.stdout
+    assert "contacts.part-002.csv (for list NAME_2)" in result.stdout
