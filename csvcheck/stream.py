@@ -24,8 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
-from . import phones
+from . import findings, phones
 from . import pipeline as pipe
+from . import rows as per_record
 from .batches import Chunk, chunks, confirm_encoding, sniff_start
 from .headers import HeaderPlan, resolve_headers
 from .output import (
@@ -188,7 +189,7 @@ class _BatchedCheck:
         self.stats = Stats(0, 0, 0, 0)
         self.records = 0
         self.breaks = (0, 0, 0)
-        self.seen = pipe.no_numbers_seen()
+        self.seen = per_record.no_numbers_seen()
         self.splitter: Splitter | None = None
         self.clean: CleanWriter | None = None
         self.rejects: RejectsWriter | None = None
@@ -200,16 +201,16 @@ class _BatchedCheck:
         parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text), line_offset=offset)
         if splitter is None:
             splitter = self._start(parsed.header)
-        records = pipe._with_problems(parsed)
+        records = per_record.with_problems(parsed)
         self.records += records.height
         crlf, lf, cr = self.breaks
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
-        rows = pipe._decide_rows(records, self.header, self.plan, self.rules)
-        rows, self.seen = pipe.carry_duplicates(rows, self.seen)
+        rows = per_record.decide_rows(records, self.header, self.plan, self.rules)
+        rows, self.seen = per_record.carry_duplicates(rows, self.seen)
         self.row_findings = merge_findings(
-            self.row_findings, pipe._row_findings(rows, self.header, self.plan)
+            self.row_findings, findings.row_findings(rows, self.header, self.plan)
         )
-        contacts = rows.filter(~pl.col(pipe.BLANK))
+        contacts = rows.filter(~pl.col(per_record.BLANK))
         self.stats = _add(self.stats, pipe.contact_stats(contacts))
         self._write(contacts, splitter)
         _bound_number_cache()
@@ -230,13 +231,13 @@ class _BatchedCheck:
         return self.splitter
 
     def _write(self, contacts: pl.DataFrame, splitter: Splitter) -> None:
-        clean = pipe._clean_frame(contacts.filter(pl.col(pipe.REASON) == ""), self.plan)
+        clean = per_record.clean_frame(contacts.filter(pl.col(per_record.REASON) == ""), self.plan)
         for list_number, rows in splitter.feed(clean):
             if self.clean is not None:
                 self.clean.append(list_number, rows)
         if self.rejects is not None:
-            rejected = contacts.filter(pl.col(pipe.REASON) != "")
-            self.rejects.append(pipe._rejects_frame(rejected, self.header))
+            rejected = contacts.filter(pl.col(per_record.REASON) != "")
+            self.rejects.append(per_record.rejects_frame(rejected, self.header))
 
     def progress(self, bytes_read: int) -> Progress:
         parts = len(self.splitter.parts) if self.splitter else 0
@@ -327,7 +328,7 @@ def merge_findings(found: list[Finding], more: list[Finding]) -> list[Finding]:
     for finding in more:  # a loop over finding codes (a dozen), not rows
         earlier = merged.get(finding.code)
         merged[finding.code] = finding if earlier is None else _combine(earlier, finding)
-    return pipe.in_code_order(list(merged.values()))
+    return findings.in_code_order(list(merged.values()))
 
 
 def _combine(first: Finding, later: Finding) -> Finding:
@@ -335,6 +336,6 @@ def _combine(first: Finding, later: Finding) -> Finding:
     return replace(
         first,
         count=count,
-        message=pipe._row_message(first.code, count),
+        message=findings.row_message(first.code, count),
         examples=(first.examples + later.examples)[:MAX_EXAMPLES],
     )

@@ -1,0 +1,256 @@
+"""Per-record decisions as polars expressions: blank, number, reasons, details, duplicates.
+
+Every record of a parsed frame gets the columns below; the clean and rejects frames are
+selected from them. Used by the in-memory check (pipeline.py) and the batched one (stream.py).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import checks, phones
+from .headers import HeaderPlan
+from .read import EXTRA, FIELDS, LINE, PROBLEM_CODE, PROBLEM_DETAIL, Parsed, field_name
+from .report import DESCRIPTION, SEVERITY, Code, Severity
+from .rules import NUMBER_COLUMN, Rules
+
+REASON = "_reason"
+DETAIL = "_detail"
+E164 = "_e164"
+NUMBER_ERROR = "_number_error"
+NUMBER_WARNING = "_number_warning"
+NUMBER_HINT = "_number_hint"
+NUMBER_STRUCT = "_number"
+BLANK = "_blank"
+DUPLICATE_OF = "_duplicate_of"
+
+
+STRUCTURE_CODES = (
+    Code.UNBALANCED_QUOTE,
+    Code.NUL_BYTE,
+    Code.FIELD_TOO_LARGE,
+    Code.MULTILINE_FIELD,
+)
+NO_COLUMN: str | None = None
+
+
+WARNING_CODE = "_warning_code"
+WARNING_DETAIL = "_warning_detail"
+
+
+def with_problems(parsed: Parsed) -> pl.DataFrame:
+    """Records with the reader's structure problems: errors reject, warnings only report."""
+    errors = [str(c) for c in STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR]
+    is_error = pl.col(PROBLEM_CODE).is_in(errors)
+    per_record = parsed.problems.group_by(LINE).agg(
+        pl.col(PROBLEM_CODE).filter(is_error).str.join(";"),
+        pl.col(PROBLEM_DETAIL).filter(is_error).str.join("; "),
+        pl.col(PROBLEM_CODE).filter(~is_error).str.join(";").alias(WARNING_CODE),
+        pl.col(PROBLEM_DETAIL).filter(~is_error).str.join("; ").alias(WARNING_DETAIL),
+    )
+    empty_as_null = [
+        pl.col(c).replace("", None) for c in (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE)
+    ]
+    per_record = per_record.with_columns(empty_as_null)
+    return parsed.records.join(per_record, on=LINE, how="left", maintain_order="left")
+
+
+_PROBLEM_COLUMNS = (PROBLEM_CODE, PROBLEM_DETAIL, WARNING_CODE, WARNING_DETAIL)
+
+
+def _with_problem_columns(records: pl.DataFrame) -> pl.DataFrame:
+    """Records that did not go through ``with_problems`` (a frame given by a caller) have none."""
+    missing = [c for c in _PROBLEM_COLUMNS if c not in records.columns]
+    return records.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+
+
+def has_problem(code: Code, column: str = PROBLEM_CODE) -> pl.Expr:
+    return pl.col(column).str.contains(str(code), literal=True).fill_null(False)
+
+
+def _fields(width: int) -> list[pl.Expr]:
+    return [pl.col(field_name(i)) for i in range(width)]
+
+
+def _blank_record(width: int) -> pl.Expr:
+    extra_blank = (
+        pl.col(EXTRA).is_null() | pl.col(EXTRA).list.eval(checks.is_blank(pl.element())).list.all()
+    )
+    if width == 0:
+        return pl.lit(True)
+    cells_blank = pl.all_horizontal(checks.is_blank(f) for f in _fields(width))
+    return (pl.col(FIELDS) == 0) | (cells_blank & extra_blank)
+
+
+def _join(parts: list[pl.Expr], separator: str) -> pl.Expr:
+    if not parts:
+        return pl.lit("", dtype=pl.String)
+    return pl.concat_str(parts, separator=separator, ignore_nulls=True)
+
+
+def decide_rows(
+    records: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
+) -> pl.DataFrame:
+    """Add blank flag, E.164, reasons and details to every record."""
+    records = _with_problem_columns(records)
+    width = len(header)
+    number = plan.number_index
+    if number is not None:
+        # Decided once into a struct column: each struct.field of the expression itself
+        # would run the whole decision again.
+        decided = phones.normalize_numbers(pl.col(field_name(number)), rules.region)
+        records = records.with_columns(decided.alias(NUMBER_STRUCT))
+        normalized = pl.col(NUMBER_STRUCT)
+        number_columns = [
+            normalized.struct.field(phones.E164).alias(E164),
+            normalized.struct.field(phones.ERROR).alias(NUMBER_ERROR),
+            normalized.struct.field(phones.WARNING).alias(NUMBER_WARNING),
+            normalized.struct.field(phones.HINT).alias(NUMBER_HINT),
+        ]
+    else:
+        number_columns = [
+            pl.lit(None, pl.String).alias(c)
+            for c in (E164, NUMBER_ERROR, NUMBER_WARNING, NUMBER_HINT)
+        ]
+    rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns).drop(
+        NUMBER_STRUCT, strict=False
+    )
+    ragged = pl.col(FIELDS) != width
+    reasons = [pl.lit(str(code)) for code in plan.blocking]
+    reasons += [
+        pl.col(PROBLEM_CODE),
+        pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))),
+        pl.col(NUMBER_ERROR),
+    ]
+    details = [pl.lit(f"the file has {code}: {DESCRIPTION[code]}") for code in plan.blocking]
+    details += [
+        pl.col(PROBLEM_DETAIL),
+        pl.when(ragged).then(
+            pl.format("has {} fields; the header has {}", pl.col(FIELDS), pl.lit(width))
+        ),
+        _number_detail(number, rules.region),
+    ]
+    rows = rows.with_columns(_join(reasons, ";").alias(REASON), _join(details, "; ").alias(DETAIL))
+    key = pl.when((pl.col(REASON) == "") & ~pl.col(BLANK)).then(pl.col(E164))
+    first_line = pl.col(LINE).min().over(key)
+    duplicate = key.is_not_null() & (pl.col(LINE) != first_line)
+    return rows.with_columns(
+        pl.when(duplicate).then(first_line).alias(DUPLICATE_OF),
+    ).with_columns(
+        pl.when(duplicate)
+        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+        pl.when(duplicate)
+        .then(pl.format("duplicate of line {} ({})", pl.col(DUPLICATE_OF), pl.col(E164)))
+        .otherwise(pl.col(DETAIL))
+        .alias(DETAIL),
+    )
+
+
+SEEN_KEY = "_seen_key"
+SEEN_LINE = "_seen_line"
+
+
+def no_numbers_seen() -> pl.DataFrame:
+    """The numbers kept so far when checking in batches: none yet."""
+    return pl.DataFrame(schema={SEEN_KEY: pl.Int64(), SEEN_LINE: pl.Int64()})
+
+
+def carry_duplicates(rows: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mark decided rows whose number an earlier batch kept; return them and the numbers kept.
+
+    ``seen`` holds each kept number (E.164 digits as an integer: 16 bytes a number) with the
+    line of its first occurrence, so duplicates are found across the whole file.
+    """
+    candidate = ~pl.col(BLANK) & ((pl.col(REASON) == "") | pl.col(DUPLICATE_OF).is_not_null())
+    key = pl.col(E164).str.strip_prefix("+").cast(pl.Int64)
+    keyed = rows.with_columns(pl.when(candidate).then(key).alias(SEEN_KEY))
+    # A semi join probes the (large) numbers kept with the batch's (small) hash table; only
+    # the few numbers found are joined back onto the batch.
+    found = seen.join(keyed.select(pl.col(SEEN_KEY).drop_nulls()), on=SEEN_KEY, how="semi")
+    joined = keyed.join(found, on=SEEN_KEY, how="left", maintain_order="left")
+    earlier = pl.col(SEEN_LINE).is_not_null()
+    # The same reason and detail decide_rows gives a duplicate within one batch.
+    marked = joined.with_columns(
+        pl.coalesce(SEEN_LINE, DUPLICATE_OF).alias(DUPLICATE_OF),
+        pl.when(earlier)
+        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+        pl.when(earlier)
+        .then(pl.format("duplicate of line {} ({})", pl.col(SEEN_LINE), pl.col(E164)))
+        .otherwise(pl.col(DETAIL))
+        .alias(DETAIL),
+    )
+    kept = marked.filter(pl.col(SEEN_KEY).is_not_null() & (pl.col(REASON) == ""))
+    seen = pl.concat([seen, kept.select(SEEN_KEY, pl.col(LINE).alias(SEEN_LINE))])
+    return marked.drop(SEEN_KEY, SEEN_LINE), seen
+
+
+def _number_detail(number: int | None, region: str) -> pl.Expr:
+    if number is None:
+        return pl.lit(None, pl.String)
+    value = pl.col(field_name(number))
+    error = pl.col(NUMBER_ERROR)
+    return (
+        pl.when(error == Code.MISSING_NUMBER)
+        .then(pl.lit("the number cell is empty"))
+        .when(error == Code.EXCEL_MANGLED_NUMBER)
+        .then(pl.format("'{}' was damaged by a spreadsheet: digits are lost", value))
+        .when((error == Code.INVALID_NUMBER) & pl.col(NUMBER_HINT).is_not_null())
+        .then(
+            pl.format(
+                f"'{{}}' is not a valid phone number (default region {region}); "
+                "with a + in front it would be {}: check whether a + was left out",
+                value,
+                pl.col(NUMBER_HINT),
+            )
+        )
+        .when(error == Code.INVALID_NUMBER)
+        .then(pl.format(f"'{{}}' is not a valid phone number (default region {region})", value))
+    )
+
+
+def clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:
+    if plan.blocking:
+        return pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
+    position = {t: i for i, t in enumerate(plan.targets) if t is not None}
+    columns = [
+        pl.col(E164).alias(name)
+        if name == NUMBER_COLUMN
+        else pl.col(field_name(position[name])).str.strip_chars().fill_null("").alias(name)
+        for name in plan.output
+    ]
+    return clean_rows.select(columns)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Names made unique (and non-blank) by a numeric suffix, first spelling kept as is."""
+    seen: set[str] = set()
+    result = []
+    for index, name in enumerate(names):
+        candidate = name if name.strip() else f"column_{index + 1}"
+        base, n = candidate, 2
+        while candidate in seen:
+            candidate, n = f"{base}_{n}", n + 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def rejects_frame(rejected: pl.DataFrame, header: tuple[str, ...]) -> pl.DataFrame:
+    names = unique_names(["line", "reason", "detail", *header, "extra_fields"])
+    originals = [
+        checks.neutralize_formula(pl.col(field_name(i))).alias(names[3 + i])
+        for i in range(len(header))
+    ]
+    extra = checks.neutralize_formula(pl.col(EXTRA).list.join(",")).alias(names[-1])
+    has_extra = rejected.select(pl.col(EXTRA).is_not_null().any()).item()
+    return rejected.select(
+        pl.col(LINE).alias("line"),
+        pl.col(REASON).alias("reason"),
+        pl.col(DETAIL).alias("detail"),
+        *originals,
+        *([extra] if has_extra else []),
+    )
