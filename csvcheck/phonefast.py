@@ -1,14 +1,15 @@
-"""libphonenumber's parse + is_valid_number + E.164, as polars expressions over digit strings.
+"""libphonenumber's parse + is_valid_number + E.164, as one polars plan over digit strings.
 
 Private to ``phones.py``. The input is what ``phones`` has already reduced a plain value to:
-its ASCII digits (3 to ``MAX_DIGITS`` of them) and whether a ``+`` led them. Each step below
-names the phonenumbers function it mirrors. Rows whose metadata needs a national-prefix
-transform rule (Argentina, Brazil, Japan…) are left undecided for phonenumbers itself.
+its ASCII digits (3 to ``MAX_DIGITS`` of them; null for a value phones decides otherwise) and
+whether a ``+`` led them. Each step below names the phonenumbers function it mirrors. Rows
+whose metadata needs a national-prefix transform rule (Argentina, Brazil, Japan…) are left
+undecided for phonenumbers itself.
 
-The work is one pass per step over the whole column for the default region (calling
-code, IDD, national prefix), then the national prefix and validity per calling code: codes
-with few rows together in ``phonejoint``'s one pass, big or shared codes in a lazy plan
-each, all collected at once. Patterns are compiled once per call, never per row.
+Every step is a column of the same frame: no partitions, no joins, no per-region plans. The
+default region's own patterns find the calling code; the national prefix and validity of
+every region are ``phonejoint``'s few joint regexes, so any batch uses the same patterns
+and polars compiles each once per thread.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 from typing import TypeVar
 
 import polars as pl
-from polars.expr.whenthen import ChainedThen, Then
 
 from . import phonejoint
 from .phonemeta import (
@@ -25,11 +25,8 @@ from .phonemeta import (
     RegionTable,
     calling_code_pattern,
     known,
-    main_keys,
-    shortest,
     table,
 )
-from .phonemeta import validating_keys as validating
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
@@ -38,13 +35,18 @@ DIGITS = "_digits"
 PLUS = "_plus"
 E164 = "e164"
 DECIDED = "_decided"
-_CC = phonejoint.CC
-_NSN = phonejoint.NSN
-_KEY = "_key"
+_CC = "_cc"
+_NSN = "_nsn"
+_TAG = "_tag"
+_SHARED = "_shared"
+_LEAD = "_lead"
+_LEAD_TAG = "_lead_tag"
 _BAD = "_bad"
 _DIRECT = "_direct"
+_NATIONAL = "_national"
 _PREFIX = "_prefix"
 _REST = "_rest"
+_REFUSED = "_refused"
 _STRIPPED = "_stripped"
 _PLUS_CODE = "_plus_code"
 _AFTER_IDD = "_after_idd"
@@ -53,8 +55,24 @@ _IDD_CODE = "_idd_code"
 _OWN_REST = "_own_rest"
 _BY_IDD = "_by_idd"
 _BY_OWN = "_by_own"
-_NATIONAL = "_national"
 _VALID = "_valid"
+_TEMPORARY = (
+    _CC,
+    _NSN,
+    _TAG,
+    _SHARED,
+    _BAD,
+    _DIRECT,
+    _NATIONAL,
+    _PLUS_CODE,
+    _AFTER_IDD,
+    _IDD,
+    _IDD_CODE,
+    _OWN_REST,
+    _BY_IDD,
+    _BY_OWN,
+    _VALID,
+)
 
 
 def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
@@ -65,8 +83,8 @@ def _in_lengths(value: pl.Expr, lengths: tuple[int, ...] | frozenset[int] | None
     return pl.lit(True) if lengths is None else value.str.len_chars().is_in(list(lengths))
 
 
-def _strip_national_prefix(frame: Frame, column: str, region: RegionTable) -> Frame:
-    """_maybe_strip_national_prefix_carrier_code, for metadata without a transform rule.
+def _strip_own_prefix(frame: Frame, column: str, region: RegionTable) -> Frame:
+    """_maybe_strip_national_prefix_carrier_code with the default region's own patterns.
 
     Replaces ``column`` by the number with its national prefix stripped. Each step is its
     own column so every regex runs once (a nested expression would repeat them).
@@ -92,8 +110,13 @@ def _leading_code(digits: pl.Expr) -> pl.Expr:
     return digits.str.extract(calling_code_pattern(), 1)
 
 
-def _with_country_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
-    """_maybe_extract_country_code, with parse's retry without the '+'."""
+def _with_country_codes(frame: Frame, default: RegionTable) -> Frame:
+    """_maybe_extract_country_code, with parse's retry without the '+'.
+
+    Each regex only sees the rows whose answer can depend on it (others are masked to
+    null, which the regex engine skips): the calling code after a '+' only where a '+' was
+    written, the default code's national-prefix test only where the digits start with it.
+    """
     digits, plus = pl.col(DIGITS), pl.col(PLUS)
     idd = (
         digits.str.extract(default.international_prefix, 1)
@@ -101,30 +124,34 @@ def _with_country_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFra
         else pl.lit(None, pl.String)
     )
     own = default.country_code
+    starts_own = digits.str.starts_with(own)
     frame = frame.with_columns(
-        _leading_code(digits).alias(_PLUS_CODE),
+        _leading_code(pl.when(plus).then(digits)).alias(_PLUS_CODE),
         digits.str.slice(idd.str.len_chars()).alias(_AFTER_IDD),
         idd.is_not_null().alias(_IDD),
-        digits.str.slice(len(own)).alias(_OWN_REST),
+        pl.when(starts_own).then(digits.str.slice(len(own))).alias(_OWN_REST),
     )
-    frame = _strip_national_prefix(frame, _OWN_REST, default)
+    frame = _strip_own_prefix(frame, _OWN_REST, default)
     after_idd, own_rest = pl.col(_AFTER_IDD), pl.col(_OWN_REST)
+    by_idd = pl.col(_IDD) & (after_idd.str.slice(0, 1) != "0")
+    owned = pl.when(starts_own).then(digits)
     frame = frame.with_columns(
         (plus & pl.col(_PLUS_CODE).is_not_null()).alias(_DIRECT),
-        (pl.col(_IDD) & (after_idd.str.slice(0, 1) != "0")).alias(_BY_IDD),
-        _leading_code(after_idd).alias(_IDD_CODE),
+        by_idd.alias(_BY_IDD),
+        _leading_code(pl.when(by_idd).then(after_idd)).alias(_IDD_CODE),
         (
-            digits.str.starts_with(own)
+            starts_own
             & (
-                (~_matches(digits, default.general) & _matches(own_rest, default.general))
+                (~_matches(owned, default.general) & _matches(own_rest, default.general))
                 | _in_lengths(digits, default.too_long_lengths)
-            )
+            ).fill_null(False)
         ).alias(_BY_OWN),
     )
     return _with_codes(frame, default)
 
 
-def _with_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
+def _with_codes(frame: Frame, default: RegionTable) -> Frame:
+    """Calling code, national number and the tag of the metadata parse reads it with."""
     direct, by_idd, by_own = pl.col(_DIRECT), pl.col(_BY_IDD), pl.col(_BY_OWN)
     national = ~pl.col(PLUS) & ~by_idd & ~by_own
     own = pl.lit(default.country_code)
@@ -148,151 +175,109 @@ def _with_codes(frame: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
         .otherwise(pl.col(DIGITS))
     )
     too_short_after_idd = ~direct & by_idd & (pl.col(_AFTER_IDD).str.len_chars() <= MIN_NSN)
-    keys = pl.DataFrame(
-        {_CC: list(main_keys()), _KEY: list(main_keys().values())},
-        schema={_CC: pl.String, _KEY: pl.String},
-    )
-    return (
-        frame.select(
-            ROW,
-            DIGITS,
-            PLUS,
-            _CC,
-            _NATIONAL,
-            _DIRECT,
-            rest.alias(_NSN),
-            (pl.col(_CC).is_null() | too_short_after_idd).alias(_BAD),
-        )
-        .join(keys, on=_CC, how="left")
-        .with_columns(
-            pl.when(pl.col(_NATIONAL)).then(pl.lit(default.key)).otherwise(pl.col(_KEY)).alias(_KEY)
-        )
+    # National numbers are read with the default region's metadata, the others with their
+    # calling code's main region, whose tag is the code itself.
+    own_tag = pl.lit(phonejoint.tag_of(default))
+    return frame.with_columns(
+        rest.alias(_NSN),
+        (pl.col(_CC).is_null() | too_short_after_idd).alias(_BAD),
+        pl.when(pl.col(_NATIONAL)).then(own_tag).otherwise(pl.col(_CC)).alias(_TAG),
     )
 
 
-def _valid_in(nsn: pl.Expr, region: RegionTable) -> pl.Expr:
-    """_number_type_helper(...) != UNKNOWN: the general pattern and any type pattern."""
-    general = _in_lengths(nsn, region.general_lengths) & _matches(nsn, region.general)
-    if not region.types:
-        return pl.lit(False)
-    types = pl.any_horizontal(
-        _in_lengths(nsn, group.lengths) & nsn.str.contains(group.pattern) for group in region.types
-    )
-    return general & types
+def _tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
+    return pl.concat_str(tag, pl.lit(":"), number)
 
 
-def _shared_validity(nsn: pl.Expr, country_code: str) -> pl.Expr:
-    """_region_code_for_number_from_list: the first region sharing the code that claims
-    the number (leading digits, else validity) decides its validity.
-
-    One expression (a chain over the few regions sharing a code, not over rows), so a
-    shared code costs no frame splits and no collects of its own.
-    """
-    pairs = []
-    for key in validating(country_code):
-        region = table(key)
-        valid = _valid_in(nsn, region)
-        if region.leading_digits:
-            pairs.append((_matches(nsn, region.leading_digits), valid))
-        else:
-            pairs.append((valid, pl.lit(True)))
-    chain: Then | ChainedThen = pl.when(pairs[0][0]).then(pairs[0][1])
-    for claim, then in pairs[1:]:
-        chain = chain.when(claim).then(then)
-    return chain.otherwise(pl.lit(False))
+def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
+    length = number.str.len_chars().cast(pl.String)
+    return pl.concat_str(tag, pl.lit("."), length, pl.lit(":"), number)
 
 
-def _with_validity(part: pl.LazyFrame, country_code: str) -> pl.LazyFrame:
-    """is_valid_number on the stripped national numbers of one calling code."""
-    keys = validating(country_code)
-    if len(keys) > 1:
-        return part.with_columns(_shared_validity(pl.col(_NSN), country_code).alias(_VALID))
-    return part.with_columns(_valid_in(pl.col(_NSN), table(keys[0])).alias(_VALID))
-
-
-_KEEP = (ROW, DIGITS, PLUS)
-OWN_PLAN_FROM = 20_000
-"""A calling code with this many rows gets its own plan instead of the joint pass."""
-
-
-def _undecided(part: Frame) -> Frame:
-    return part.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED))
-
-
-def _decide_partition(part: pl.LazyFrame, key: str, country_code: str) -> pl.LazyFrame:
-    region = table(key)
-    if region.transform:
-        return _undecided(part)
-    nsn = pl.col(_NSN)
-    part = _strip_national_prefix(part.with_columns(nsn.alias(_STRIPPED)), _STRIPPED, region)
+def _stripped(frame: Frame) -> Frame:
+    """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
+    tables = phonejoint.joint()
+    tag, nsn, prefix = pl.col(_TAG), pl.col(_NSN), pl.col(_PREFIX)
+    frame = frame.with_columns(_tag(tag, nsn).str.extract(tables.national_prefix, 0).alias(_PREFIX))
+    rest = nsn.str.slice(prefix.str.len_chars() - tag.str.len_chars() - 1)
+    frame = frame.with_columns(rest.alias(_REST))
+    rest, found = pl.col(_REST), prefix.is_not_null()
+    viable = _tag(pl.when(found).then(tag), nsn).str.contains(tables.general)
+    still = _tag(pl.when(found).then(tag), rest).str.contains(tables.general)
+    frame = frame.with_columns((~found | (viable & ~still)).alias(_REFUSED))
+    frame = frame.with_columns(pl.when(pl.col(_REFUSED)).then(nsn).otherwise(rest).alias(_STRIPPED))
     stripped = pl.col(_STRIPPED)
-    kept = pl.when(_in_lengths(stripped, region.strip_lengths)).then(stripped).otherwise(nsn)
-    part = _with_validity(part.with_columns(kept.alias(_NSN)), country_code)
-    length = nsn.str.len_chars()
-    valid = (length >= MIN_NSN) & (length <= MAX_NSN) & pl.col(_VALID)
-    e164 = pl.when(valid).then(pl.concat_str(pl.lit("+" + country_code), nsn))
-    return part.select(*_KEEP, e164.alias(E164), pl.lit(True).alias(DECIDED))
+    length = pl.concat_str(tag, pl.lit("."), stripped.str.len_chars().cast(pl.String))
+    kept = pl.when(~pl.col(_REFUSED)).then(length).str.contains(tables.strip_sized)
+    return frame.with_columns(
+        pl.when(kept.fill_null(False)).then(stripped).otherwise(nsn).alias(_NSN)
+    ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
 
 
-def _too_short_out(coded: pl.DataFrame, pieces: list[pl.DataFrame]) -> pl.DataFrame:
-    """Rows shorter than every length their calling code allows are invalid whatever the
-    national prefix does (stripping only shortens): decide them without a partition."""
-    if coded.is_empty():
-        return coded
-    codes = coded.get_column(_CC).unique().to_list()
-    least = pl.col(_CC).replace_strict(
-        pl.Series(codes, dtype=pl.String),
-        pl.Series([shortest(c) for c in codes], dtype=pl.Int64),
-        return_dtype=pl.Int64,
+def _valid_in(tag: pl.Expr) -> pl.Expr:
+    """_number_type_helper(...) != UNKNOWN in the region ``tag`` names (null: False)."""
+    tables = phonejoint.joint()
+    sized = _sized_tag(tag, pl.col(_NSN))
+    valid = sized.str.contains(tables.general_sized) & sized.str.contains(tables.types)
+    return valid.fill_null(False)
+
+
+def _shared_valid(rows: pl.DataFrame) -> pl.Series:
+    """is_valid_number for rows of shared calling codes: in the first region that claims
+    the number, by its leading digits, or by validity for a region without them."""
+    rules = phonejoint.shared()
+    cc = pl.col(_CC)
+    rows = rows.with_columns(_tag(cc, pl.col(_NSN)).str.extract_groups(rules.leading).alias(_LEAD))
+    groups = pl.col(_LEAD).struct
+    claimer = pl.coalesce(
+        pl.when(groups.field(f"g{i}").is_not_null()).then(pl.lit(t))
+        for i, t in enumerate(rules.leading_tags)
     )
-    short = pl.col(_NSN).str.len_chars() < least
-    pieces.append(_invalid(coded.filter(short)))
-    return coded.filter(~short)
+    positions = (list(rules.position), pl.Series(list(rules.position.values()), dtype=pl.Int64))
+    lead = pl.col(_LEAD_TAG)
+    lead_at = lead.replace_strict(*positions, default=None)
+    tags = [lead]
+    for slot in rules.candidates:
+        region = cc.replace_strict(list(slot), list(slot.values()), default=None)
+        at = region.replace_strict(*positions, default=None)
+        tags.append(pl.when(lead_at.is_null() | (at < lead_at)).then(region))
+    rows = rows.with_columns(claimer.alias(_LEAD_TAG))
+    return rows.select(pl.any_horizontal(_valid_in(t) for t in tags)).to_series()
 
 
-def _invalid(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
+def _planned(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
+    """Every row's calling code, stripped national number and (single-region codes) validity."""
+    frame = _stripped(_with_country_codes(frame, default))
+    shared = pl.col(_CC).is_in(list(phonejoint.shared().codes))
+    tables = phonejoint.joint()
+    transform = pl.col(_TAG).is_in(list(tables.transform)).fill_null(False)
+    decided = pl.col(DIGITS).is_not_null() & (pl.col(_BAD) | ~transform)
+    if default.transform:
+        # Only '+' and a known code avoid the default region's transform rule.
+        decided = decided & pl.col(_DIRECT)
+    return frame.with_columns(
+        decided.alias(DECIDED),
+        shared.fill_null(False).alias(_SHARED),
+        _valid_in(pl.when(~shared).then(pl.col(_CC))).alias(_VALID),
+    )
 
 
 def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
-    """Adds ``e164`` (null: invalid) and ``_decided`` to a frame of ``ROW, _digits, _plus``."""
-    if not known(region):
-        return _undecided(digits)  # phonenumbers itself says what an unknown region means
-    default = table(region)
-    coded = _with_country_codes(digits, default)
-    pieces: list[pl.DataFrame] = []
-    if default.transform:
-        # Only '+' and a known code avoid the default region's transform rule.
-        pieces.append(_undecided(coded.filter(~pl.col(_DIRECT))))
-        coded = coded.filter(pl.col(_DIRECT))
-    bad = coded.filter(pl.col(_BAD))
-    pieces.append(
-        bad.select(*_KEEP, pl.lit(None, pl.String).alias(E164), pl.lit(True).alias(DECIDED))
-    )
-    good = _too_short_out(coded.filter(~pl.col(_BAD)), pieces)
-    single = _single_region_codes(good)
-    joint = good.filter(pl.col(_CC).is_in(single))
-    plans = [_joint_plan(joint)] if not joint.is_empty() else []
-    # Shared and transform codes: one lazy plan per code, run together on the thread pool.
-    parts = good.filter(~pl.col(_CC).is_in(single)).partition_by(_KEY, _CC, as_dict=True)
-    plans += [
-        _decide_partition(part.lazy(), str(key), str(cc)) for (key, cc), part in parts.items()
-    ]
-    return pl.concat(pieces + pl.collect_all(plans))
+    """Adds ``e164`` (null: invalid) and ``_decided`` to a frame with ``_digits, _plus``.
 
-
-def _single_region_codes(coded: pl.DataFrame) -> list[str]:
-    """Codes the joint pass decides: one region, no transform rule, and too few rows to
-    be worth a plan of their own (tagging costs more than a plan on a big partition)."""
-    counts = coded.get_column(_CC).value_counts()
-    return [
-        code
-        for code, rows in counts.iter_rows()
-        if rows < OWN_PLAN_FROM
-        and len(validating(code)) == 1
-        and not table(main_keys()[code]).transform
-    ]
-
-
-def _joint_plan(rows: pl.DataFrame) -> pl.LazyFrame:
-    return phonejoint.e164(rows, _KEEP).with_columns(pl.lit(True).alias(DECIDED))
+    Rows whose digits are null are left undecided.
+    """
+    if not known(region):  # phonenumbers itself says what an unknown region means
+        return digits.with_columns(
+            pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
+        )
+    frame = _planned(digits.lazy(), table(region)).collect()
+    mask = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_SHARED)
+    shared = frame.select(mask.arg_true()).to_series()
+    if len(shared):
+        valid = frame.get_column(_VALID).scatter(shared, _shared_valid(frame[shared]))
+        frame = frame.with_columns(valid)
+    length = pl.col(_NSN).str.len_chars()
+    ok = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_VALID) & length.is_between(MIN_NSN, MAX_NSN)
+    e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))
+    return frame.with_columns(e164.alias(E164)).drop(_TEMPORARY)

@@ -1,11 +1,19 @@
-"""Many calling codes in one pass: national prefix and validity for every single-region code.
+"""Every region's metadata as a handful of joint regexes, built once per process.
 
-Private to ``phones.py`` (through ``phonefast``). Each national number is tagged with its
-calling code (``44:7911123456``) and matched against one alternation per step whose
-branches start with the tags (``^(?:44:(?:…)|98:(?:…))$``). Calling codes are prefix-free
-and ``:`` ends the tag, so a row can only meet its own code's branch: the answer is the one
-a per-code pass gives, without a plan, a partition and a compile per code. Allowed lengths
-become ``code:length`` keys.
+Private to ``phones.py`` (through ``phonefast``). A national number is tagged with the region
+whose metadata applies and, for validity, with its length: ``IN:9876543210`` for
+the national prefix, ``IN.10:9876543210`` for validity. Each step is one alternation over
+every region whose branches start with the tags (``^(?:91\\.(?:10):(?:…)|44\\.(?:10):(?:…))$``).
+Calling codes are prefix-free, tags end with ``.`` or ``:``, so a row can only meet its
+own region's branch, with its own allowed lengths: the answer a per-region regex and length
+test give, with a fixed set of patterns for every batch. polars keeps compiled regexes in a
+small per-thread cache (32 entries); a check that uses few patterns compiles each only once.
+
+Under a shared calling code (+1, +44, +7…) the region that validates a number is the first
+of the code's regions that claims it (``_region_code_for_number_from_list``): by its leading
+digits, or, for a region without them, by the number being valid there. ``leading`` finds the
+first region with leading digits that matches (leftmost-first alternation, in the code's
+order); the regions without leading digits that come before it are the other candidates.
 """
 
 from __future__ import annotations
@@ -13,132 +21,141 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import polars as pl
+import phonenumbers
 
-from .phonemeta import MAX_DIGITS, MAX_NSN, MIN_NSN, RegionTable, main_keys, table
+from .phonemeta import NON_GEO, RegionTable, main_keys, table
 
-CC = "_cc"
-NSN = "_nsn"
-_PREFIX = "_joint_prefix"
-_STRIPPED = "_joint_stripped"
-_TAGGED = "_joint_tagged"
-_CODE = "_joint_code"
-_ALL_LENGTHS = tuple(range(MAX_DIGITS + 1))
-GROUP = 48
-"""Most calling codes one joint pass takes."""
+NO_LENGTHS = "[0-9]+"
+"""The length part of a tag when the metadata does not restrict lengths."""
 
 
 @dataclass(frozen=True, slots=True)
 class Joint:
-    """The alternations and length keys for a set of single-region calling codes."""
+    """The joint regexes of every region (keyed by region code or non-geographic code)."""
 
-    national_prefix: str | None
-    """``^(?:code:(?:prefix)|…)``: the whole match is the tag plus the prefix."""
-    general: str | None
-    """``^(?:code:(?:general)|…)$``."""
-    strip_keys: tuple[int, ...]
-    """``code * 100 + length`` for which a number with its prefix stripped is kept."""
-    general_keys: tuple[int, ...]
-    """``code * 100 + length`` the general description allows."""
-    slots: tuple[tuple[tuple[int, ...], str], ...]
-    """Per slot i: the i-th type group of every code as (length keys, alternation)."""
-
-
-def _branches(pieces: list[tuple[str, str | None]], end: str) -> str | None:
-    # Inputs are ASCII digits: an ASCII \d keeps a many-code alternation far smaller than
-    # Unicode's \d would (the regex engine has a size limit).
-    branches = [f"{code}:(?:{p.replace(chr(92) + 'd', '[0-9]')})" for code, p in pieces if p]
-    return f"^(?:{'|'.join(branches)}){end}" if branches else None
+    transform: frozenset[str]
+    """Tags whose national prefix has a transform rule: phonenumbers decides those."""
+    national_prefix: str
+    """``^(?:TAG:(?:prefix)|…)``: the whole match is the tag plus the national prefix."""
+    general: str
+    """``^(?:TAG:(?:general)|…)$``: the general pattern, lengths aside."""
+    general_sized: str
+    """``^(?:TAG\\.(?:lengths):(?:general)|…)$``: the general description."""
+    types: str
+    """``^(?:TAG\\.(?:lengths):(?:type patterns)|…)$``: any number type's description."""
+    strip_sized: str
+    """``^(?:TAG\\.(?:lengths))$``: lengths a number with its prefix stripped may keep."""
 
 
-def _keys(code: str, lengths: tuple[int, ...] | frozenset[int] | None) -> list[int]:
-    return [int(code) * 100 + n for n in (_ALL_LENGTHS if lengths is None else sorted(lengths))]
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """How shared calling codes pick the region that validates a number."""
+
+    codes: tuple[str, ...]
+    """Calling codes with more than one region."""
+    leading: str
+    """``^(?:CC:(?:(?P<g0>lead)|…)|…)``: one named group per region with leading digits."""
+    leading_tags: tuple[str, ...]
+    """The tag of the region of group ``g0``, ``g1``…"""
+    position: dict[str, int]
+    """Region tag → its place in its calling code's list."""
+    candidates: tuple[dict[str, str], ...]
+    """Per slot k: calling code → the tag of its k-th region without leading digits."""
 
 
 def _bare(anchored: str | None) -> str | None:
-    """The pattern inside a phonemeta ``^(…)`` / ``^(?:…)$`` wrapper."""
+    """The pattern inside a phonemeta ``^(…)`` / ``^(?:…)`` / ``^(?:…)$`` wrapper."""
     if anchored is None:
         return None
-    return anchored[4:-2] if anchored.startswith("^(?:") else anchored[2:-1]
+    if anchored.startswith("^(?:"):
+        return anchored[4:-2] if anchored.endswith(")$") else anchored[4:-1]
+    return anchored[2:-1]
 
 
-def _slots(regions: list[RegionTable]) -> tuple[tuple[tuple[int, ...], str], ...]:
-    slots = []
-    for i in range(max((len(r.types) for r in regions), default=0)):
-        members = [r for r in regions if len(r.types) > i]
-        keys = tuple(k for r in members for k in _keys(r.country_code, r.types[i].lengths))
-        pattern = _branches([(r.country_code, _bare(r.types[i].pattern)) for r in members], "$")
-        if pattern:
-            slots.append((keys, pattern))
-    return tuple(slots)
+def _lengths(lengths: tuple[int, ...] | frozenset[int] | None) -> str:
+    return NO_LENGTHS if lengths is None else "|".join(str(n) for n in sorted(lengths))
+
+
+def _alternation(branches: list[str], end: str) -> str:
+    # A pattern that can never match when there is no branch (rows then match nothing).
+    return f"^(?:{'|'.join(branches)}){end}" if branches else "^[^\\s\\S]"
+
+
+def tag_of(region: RegionTable) -> str:
+    """The tag of a region's rows: its calling code if it is the code's main region."""
+    main = main_keys()[region.country_code] == region.key
+    return region.country_code if main else region.key
+
+
+def _sized(region: RegionTable) -> tuple[str | None, str | None]:
+    """(general, types) branches of one region, each with its allowed lengths in the tag."""
+    general, tag = _bare(region.general), tag_of(region)
+    sized_general = (
+        f"{tag}\\.(?:{_lengths(region.general_lengths)}):(?:{general})" if general else None
+    )
+    types = [
+        f"{tag}\\.(?:{_lengths(group.lengths)}):(?:{_bare(group.pattern)})"
+        for group in region.types
+    ]
+    return sized_general, "|".join(types) or None
 
 
 @cache
-def joint(codes: tuple[str, ...]) -> Joint:
-    """The joint tables of single-region calling codes (their main region's metadata)."""
-    regions = [table(main_keys()[code]) for code in codes]
+def region_keys() -> tuple[str, ...]:
+    """Every region key libphonenumber has metadata for, in calling-code order."""
+    return tuple(
+        str(code) if region == NON_GEO else region
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+        for region in regions
+    )
+
+
+@cache
+def joint() -> Joint:
+    """The joint regexes of every region, built on first use."""
+    regions = [table(key) for key in region_keys()]
+    sized = [_sized(r) for r in regions]
+    plain = [(tag_of(r), _bare(r.general)) for r in regions]
+    prefixes = [(tag_of(r), _bare(r.national_prefix)) for r in regions if not r.transform]
     return Joint(
-        national_prefix=_branches(
-            [(r.country_code, _bare(r.national_prefix)) for r in regions], ""
+        transform=frozenset(tag_of(r) for r in regions if r.transform),
+        national_prefix=_alternation([f"{k}:(?:{p})" for k, p in prefixes if p], ""),
+        general=_alternation([f"{k}:(?:{p})" for k, p in plain if p], "$"),
+        general_sized=_alternation([g for g, _ in sized if g], "$"),
+        types=_alternation([t for _, t in sized if t], "$"),
+        strip_sized=_alternation(
+            [f"{tag_of(r)}\\.(?:{_lengths(r.strip_lengths)})" for r in regions], "$"
         ),
-        general=_branches([(r.country_code, _bare(r.general)) for r in regions], "$"),
-        strip_keys=tuple(k for r in regions for k in _keys(r.country_code, r.strip_lengths)),
-        general_keys=tuple(k for r in regions for k in _keys(r.country_code, r.general_lengths)),
-        slots=_slots(regions),
     )
 
 
-def _tag(number: pl.Expr) -> pl.Expr:
-    return pl.concat_str(pl.col(CC), pl.lit(":"), number)
-
-
-def _length_key(number: pl.Expr) -> pl.Expr:
-    return pl.col(_CODE) + number.str.len_chars().cast(pl.Int64)
-
-
-def _general(tagged: pl.Expr, tables: Joint) -> pl.Expr:
-    return pl.lit(False) if tables.general is None else tagged.str.contains(tables.general)
-
-
-def _stripped(rows: pl.LazyFrame, tables: Joint) -> pl.LazyFrame:
-    """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
-    if tables.national_prefix is None:
-        return rows
-    nsn, prefix, tagged = pl.col(NSN), pl.col(_PREFIX), pl.col(_TAGGED)
-    rows = rows.with_columns(tagged.str.extract(tables.national_prefix, 0).alias(_PREFIX))
-    rest = nsn.str.slice(prefix.str.len_chars() - pl.col(CC).str.len_chars() - 1)
-    refused = prefix.is_null() | (_general(tagged, tables) & ~_general(_tag(rest), tables))
-    rows = rows.with_columns(pl.when(refused).then(nsn).otherwise(rest).alias(_STRIPPED))
-    stripped = pl.col(_STRIPPED)
-    kept = _length_key(stripped).is_in(list(tables.strip_keys))
-    rows = rows.with_columns(pl.when(kept).then(stripped).otherwise(nsn).alias(NSN))
-    return rows.with_columns(_tag(pl.col(NSN)).alias(_TAGGED))
-
-
-def e164(rows: pl.DataFrame, keep: tuple[str, ...]) -> pl.LazyFrame:
-    """``keep`` columns and ``e164`` (null: invalid) for rows of single-region codes."""
-    codes = tuple(sorted(rows.get_column(CC).unique().to_list()))
-    if len(codes) > GROUP:
-        # Bounded alternations: the regex engine refuses one over its size limit.
-        groups = [codes[i : i + GROUP] for i in range(0, len(codes), GROUP)]
-        return pl.concat([e164(rows.filter(pl.col(CC).is_in(g)), keep) for g in groups])
-    tables = joint(codes)
-    lazy = rows.lazy().with_columns(
-        (pl.col(CC).cast(pl.Int64) * 100).alias(_CODE), _tag(pl.col(NSN)).alias(_TAGGED)
+@cache
+def shared() -> Shared:
+    """The claiming rules of every shared calling code."""
+    by_code = {
+        str(code): [table(region) for region in regions]
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+        if len(regions) > 1
+    }
+    branches = []
+    tags: list[str] = []
+    position: dict[str, int] = {}
+    candidates: list[dict[str, str]] = []
+    for code, regions in by_code.items():
+        leading = [r for r in regions if r.leading_digits]
+        groups = [f"(?P<g{len(tags) + i}>{_bare(r.leading_digits)})" for i, r in enumerate(leading)]
+        tags += [tag_of(r) for r in leading]
+        if groups:
+            branches.append(f"{code}:(?:{'|'.join(groups)})")
+        position |= {tag_of(r): i for i, r in enumerate(regions)}
+        for k, region in enumerate(r for r in regions if not r.leading_digits):
+            if len(candidates) <= k:
+                candidates.append({})
+            candidates[k][code] = tag_of(region)
+    return Shared(
+        codes=tuple(by_code),
+        leading=_alternation(branches, ""),
+        leading_tags=tuple(tags),
+        position=position,
+        candidates=tuple(candidates),
     )
-    lazy = _stripped(lazy, tables)
-    nsn, tagged = pl.col(NSN), pl.col(_TAGGED)
-    length = nsn.str.len_chars()
-    types = [
-        _length_key(nsn).is_in(list(keys)) & tagged.str.contains(pattern)
-        for keys, pattern in tables.slots
-    ]
-    valid = (
-        (length >= MIN_NSN)
-        & (length <= MAX_NSN)
-        & _length_key(nsn).is_in(list(tables.general_keys))
-        & _general(tagged, tables)
-        & (pl.any_horizontal(types) if types else pl.lit(False))
-    )
-    formatted = pl.when(valid).then(pl.concat_str(pl.lit("+"), pl.col(CC), nsn))
-    return lazy.select(*keep, formatted.alias("e164"))

@@ -54,6 +54,10 @@ _MISSING = "_missing"
 _EXCEL = "_excel"
 _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
+_HINT = "_hint"
+_HINT_DECIDED = "_hint_decided"
+_SLOW = "_slow"
+_ANSWERS = (E164, ERROR, WARNING, HINT)
 _START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -123,16 +127,6 @@ def decide_number(value: str | None, region: str = "IN") -> Decision:
     return _decide(value, region.upper())
 
 
-def _result(rows: pl.DataFrame, e164: pl.Expr, error: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
-    return rows.select(
-        pl.col(phonefast.ROW),
-        e164.cast(pl.String).alias(E164),
-        error.cast(pl.String).alias(ERROR),
-        pl.lit(None, pl.String).alias(WARNING),
-        hint.cast(pl.String).alias(HINT),
-    )
-
-
 def _classified(values: pl.Series) -> pl.DataFrame:
     value = pl.col(_VALUE)
     frame = values.to_frame(_VALUE).with_row_index(phonefast.ROW)
@@ -150,80 +144,78 @@ def _classified(values: pl.Series) -> pl.DataFrame:
         & pl.col(_PLAIN_SHAPE)
         & count.is_between(3, phonemeta.MAX_DIGITS)
     )
-    return frame.with_columns(plain.alias(_PLAIN_COLUMN))
+    return frame.with_columns(plain.fill_null(False).alias(_PLAIN_COLUMN))
 
 
-def _fast(plain: pl.DataFrame, region: str) -> tuple[pl.DataFrame, pl.Series]:
-    """Results for the plain rows the fast path decides, and the rows it leaves undecided."""
-    row, e164, plus = pl.col(phonefast.ROW), pl.col(phonefast.E164), pl.col(phonefast.PLUS)
-    if plain.is_empty():
-        none = pl.lit(None)
-        return _result(plain, none, none, none), plain.get_column(phonefast.ROW)
-    decided = phonefast.decide(
-        plain.select(phonefast.ROW, phonefast.DIGITS, phonefast.PLUS), region
+def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
+    """``hint`` and ``_hint_decided`` for the invalid numbers written without a '+': the
+    E.164 form they would have with a '+' in front, when that is valid."""
+    asked = frame.filter(
+        pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
+    ).select(phonefast.ROW, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
+    answered = phonefast.decide(asked, region)
+    return answered.select(
+        phonefast.ROW,
+        pl.col(phonefast.E164).alias(_HINT),
+        pl.col(phonefast.DECIDED).alias(_HINT_DECIDED),
     )
-    done = decided.filter(pl.col(phonefast.DECIDED))
-    asked = done.filter(e164.is_null() & ~plus).with_columns(pl.lit(True).alias(phonefast.PLUS))
-    hints = phonefast.decide(asked, region)
-    hinted = hints.filter(pl.col(phonefast.DECIDED))
-    results = pl.concat(
-        [
-            _result(
-                done.filter(e164.is_not_null() | plus),
-                e164,
-                pl.when(e164.is_null()).then(pl.lit(INVALID)),
-                pl.lit(None),
-            ),
-            _result(hinted, pl.lit(None), pl.lit(INVALID), e164),
-        ]
-    )
-    undecided = pl.concat([decided, hints]).filter(~pl.col(phonefast.DECIDED))
-    return results, undecided.select(row).to_series()
 
 
-def _slow(rows: pl.DataFrame, region: str) -> pl.DataFrame:
-    distinct = rows.get_column(_VALUE).unique()
+def _slow(values: pl.Series, region: str) -> pl.DataFrame:
+    """phonenumbers' answers for distinct values: ``_value`` and the four answer columns."""
+    distinct = values.unique()
     # A Python call per distinct value: libphonenumber itself decides what the fast path
     # cannot; lists repeat values often, so deciding each once is the saving.
     decisions = [_decide(v, region) for v in distinct.to_list()]
-    lookup = pl.DataFrame(
+    return pl.DataFrame(
         {
             _VALUE: distinct,
-            E164: [d.e164 for d in decisions],
-            ERROR: [d.error for d in decisions],
-            WARNING: [d.warning for d in decisions],
-            HINT: [d.hint for d in decisions],
+            _SLOW + E164: [d.e164 for d in decisions],
+            _SLOW + ERROR: [d.error for d in decisions],
+            _SLOW + WARNING: [d.warning for d in decisions],
+            _SLOW + HINT: [d.hint for d in decisions],
         },
-        schema={
-            _VALUE: pl.String(),
-            E164: pl.String(),
-            ERROR: pl.String(),
-            WARNING: pl.String(),
-            HINT: pl.String(),
-        },
+        schema={_VALUE: pl.String()} | {_SLOW + c: pl.String() for c in _ANSWERS},
     )
-    joined = rows.select(phonefast.ROW, _VALUE).join(
-        lookup, on=_VALUE, how="left", nulls_equal=True
-    )
-    return joined.select(phonefast.ROW, E164, ERROR, WARNING, HINT)
 
 
 def _normalize_series(values: pl.Series, region: str, fast_from: int = FAST_FROM) -> pl.Series:
     frame = _classified(values)
-    if frame.select(pl.col(_PLAIN_COLUMN).sum()).item() < fast_from:
-        frame = frame.with_columns(pl.lit(False).alias(_PLAIN_COLUMN))
-    missing, excel, plain = pl.col(_MISSING), pl.col(_EXCEL), pl.col(_PLAIN_COLUMN)
-    none = pl.lit(None)
-    fast, undecided = _fast(frame.filter(plain), region)
-    slow = frame.filter((~missing & ~excel & ~plain) | pl.col(phonefast.ROW).is_in(undecided))
-    pieces = [
-        _result(frame.filter(missing), none, pl.lit(MISSING), none),
-        _result(frame.filter(excel & ~missing), none, pl.lit(EXCEL), none),
-        fast,
-        _slow(slow, region),
+    plain = pl.col(_PLAIN_COLUMN)
+    if frame.select(plain.sum()).item() < fast_from:
+        plain = pl.lit(False)
+    masked = pl.when(plain).then(pl.col(phonefast.DIGITS)).alias(phonefast.DIGITS)
+    frame = phonefast.decide(frame.with_columns(masked), region)
+    frame = frame.join(_hints(frame, region), on=phonefast.ROW, how="left", maintain_order="left")
+    missing, excel = pl.col(_MISSING), pl.col(_EXCEL)
+    fast = pl.col(phonefast.DECIDED) & pl.col(_HINT_DECIDED).fill_null(True)
+    slow = ~missing & ~excel & ~fast
+    frame = frame.with_columns(slow.alias(_SLOW))
+    if frame.select(pl.col(_SLOW).any()).item():
+        answers = _slow(frame.filter(_SLOW).get_column(_VALUE), region)
+        frame = frame.join(answers, on=_VALUE, how="left", maintain_order="left", nulls_equal=True)
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(_SLOW + c) for c in _ANSWERS)
+    e164 = pl.col(phonefast.E164)
+    error = (
+        pl.when(missing)
+        .then(pl.lit(MISSING))
+        .when(excel)
+        .then(pl.lit(EXCEL))
+        .when(e164.is_null())
+        .then(pl.lit(INVALID))
+    )
+    answer = [
+        e164.alias(E164),
+        error.alias(ERROR),
+        pl.lit(None, pl.String).alias(WARNING),
+        pl.col(_HINT).alias(HINT),
     ]
-    ordered = pl.concat(pieces).sort(phonefast.ROW)
-    return ordered.select(pl.struct(E164, ERROR, WARNING, HINT).alias(values.name)).to_series()
+    columns = [
+        pl.when(pl.col(_SLOW)).then(pl.col(_SLOW + c)).otherwise(a).alias(c)
+        for c, a in zip(_ANSWERS, answer, strict=True)
+    ]
+    return frame.select(pl.struct(columns).alias(values.name)).to_series()
 
 
 def normalize_numbers(expr: pl.Expr, region: str = "IN") -> pl.Expr:

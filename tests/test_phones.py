@@ -225,3 +225,12 @@ def test_check_imports_neither_pandera_nor_the_upload_client(write_csv: WriteCsv
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(run.stdout.strip().splitlines()[-1].replace("'", '"')) == []
+
+
+def test_a_hint_through_a_transform_rule_is_phonenumbers_answer() -> None:
+    # +672 (Norfolk Island) rewrites its national numbers (5 digits get a leading 3): the
+    # '+' hint for the value must be phonenumbers' own E.164 form, on the fast path too.
+    values = ["67288950"] * (phones.FAST_FROM + 1)
+    decided = answers(values)
+    assert decided[0]["error"] == "invalid-number"
+    assert decided[0]["hint"] == phones.decide_number("67288950", "IN").hint == "+672388950"

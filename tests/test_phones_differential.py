@@ -14,7 +14,6 @@ from pathlib import Path
 
 import phonenumbers
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -115,15 +114,7 @@ def example_cases() -> list[tuple[str, str]]:
     return cases
 
 
-@pytest.fixture(params=["joint pass", "a plan per code"])
-def plans(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways the fast path runs a calling code: with others in one pass, or on its own."""
-    if request.param == "a plan per code":
-        monkeypatch.setattr(phonefast, "OWN_PLAN_FROM", 0)
-    return str(request.param)
-
-
-def test_corpus_phone_cases_match_phonenumbers(corpora: Path, plans: str) -> None:
+def test_corpus_phone_cases_match_phonenumbers(corpora: Path) -> None:
     with (corpora / "phone_cases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     cases = [(r["input"], r["default_region"] or "ZZ") for r in rows]
@@ -131,7 +122,7 @@ def test_corpus_phone_cases_match_phonenumbers(corpora: Path, plans: str) -> Non
     assert mismatches(cases) == []
 
 
-def test_every_regions_example_numbers_match_phonenumbers(plans: str) -> None:
+def test_every_regions_example_numbers_match_phonenumbers() -> None:
     cases = example_cases()
     assert len(cases) > 20_000
     assert mismatches(cases) == []
@@ -145,7 +136,7 @@ def test_the_examples_are_decided_by_the_fast_path_itself() -> None:
     assert decided.get_column(phonefast.DECIDED).mean() > 0.95  # type: ignore[operator]
 
 
-def test_known_regressions_match_phonenumbers(plans: str) -> None:
+def test_known_regressions_match_phonenumbers() -> None:
     assert mismatches(REGRESSIONS) == []
 
 
