@@ -14,6 +14,7 @@ and polars compiles each once per thread.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TypeVar
 
 import polars as pl
@@ -40,7 +41,7 @@ _NSN = "_nsn"
 _TAG = "_tag"
 _SHARED = "_shared"
 _LEAD = "_lead"
-_LEAD_TAG = "_lead_tag"
+_CANDIDATE = "_candidate"
 _BAD = "_bad"
 _DIRECT = "_direct"
 _NATIONAL = "_national"
@@ -194,9 +195,8 @@ def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
     return pl.concat_str(tag, pl.lit("."), length, pl.lit(":"), number)
 
 
-def _stripped(frame: Frame) -> Frame:
+def _stripped(frame: Frame, tables: phonejoint.Joint) -> Frame:
     """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
-    tables = phonejoint.joint()
     tag, nsn, prefix = pl.col(_TAG), pl.col(_NSN), pl.col(_PREFIX)
     frame = frame.with_columns(_tag(tag, nsn).str.extract(tables.national_prefix, 0).alias(_PREFIX))
     rest = nsn.str.slice(prefix.str.len_chars() - tag.str.len_chars() - 1)
@@ -214,43 +214,62 @@ def _stripped(frame: Frame) -> Frame:
     ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
 
 
-def _valid_in(tag: pl.Expr) -> pl.Expr:
+def _valid_in(tag: pl.Expr, tables: phonejoint.Joint) -> pl.Expr:
     """_number_type_helper(...) != UNKNOWN in the region ``tag`` names (null: False)."""
-    tables = phonejoint.joint()
     sized = _sized_tag(tag, pl.col(_NSN))
     valid = sized.str.contains(tables.general_sized) & sized.str.contains(tables.types)
     return valid.fill_null(False)
 
 
-def _shared_valid(rows: pl.DataFrame) -> pl.Series:
-    """is_valid_number for rows of shared calling codes: in the first region that claims
-    the number, by its leading digits, or by validity for a region without them."""
+@cache
+def _claims() -> tuple[pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
+    """(leading groups, claiming region, candidate tags) for rows of shared calling codes.
+
+    Built once: the expressions have a branch per region, which costs more to build than
+    to run on the few rows of shared codes a batch has.
+    """
     rules = phonejoint.shared()
     cc = pl.col(_CC)
-    rows = rows.with_columns(_tag(cc, pl.col(_NSN)).str.extract_groups(rules.leading).alias(_LEAD))
+    leading = _tag(cc, pl.col(_NSN)).str.extract_groups(rules.leading).alias(_LEAD)
     groups = pl.col(_LEAD).struct
     claimer = pl.coalesce(
         pl.when(groups.field(f"g{i}").is_not_null()).then(pl.lit(t))
         for i, t in enumerate(rules.leading_tags)
-    )
+    ).alias(_CANDIDATE + "0")
     positions = (list(rules.position), pl.Series(list(rules.position.values()), dtype=pl.Int64))
-    lead = pl.col(_LEAD_TAG)
-    lead_at = lead.replace_strict(*positions, default=None)
-    tags = [lead]
-    for slot in rules.candidates:
+    lead_at = pl.col(_CANDIDATE + "0").replace_strict(*positions, default=None)
+    tags = []
+    for k, slot in enumerate(rules.candidates, start=1):
         region = cc.replace_strict(list(slot), list(slot.values()), default=None)
         at = region.replace_strict(*positions, default=None)
-        tags.append(pl.when(lead_at.is_null() | (at < lead_at)).then(region))
-    rows = rows.with_columns(claimer.alias(_LEAD_TAG))
-    return rows.select(pl.any_horizontal(_valid_in(t) for t in tags)).to_series()
+        tags.append(
+            pl.when(lead_at.is_null() | (at < lead_at)).then(region).alias(f"{_CANDIDATE}{k}")
+        )
+    return leading, claimer, tuple(tags)
 
 
-def _planned(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
-    """Every row's calling code, stripped national number and (single-region codes) validity."""
-    frame = _stripped(_with_country_codes(frame, default))
+def _shared_valid(rows: pl.DataFrame) -> pl.Series:
+    """is_valid_number for rows of shared calling codes: valid in the first region that
+    claims the number (by its leading digits, or, without them, by being valid there)."""
+    leading, claimer, candidates = _claims()
+    rows = rows.with_columns(leading).with_columns(claimer).with_columns(candidates)
+    names = [f"{_CANDIDATE}{k}" for k in range(len(candidates) + 1)]
+    tables = phonejoint.joint(_present(rows, names))
+    return rows.select(pl.any_horizontal(_valid_in(pl.col(n), tables) for n in names)).to_series()
+
+
+def _present(frame: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
+    """The tags that occur in these columns, sorted."""
+    tags = frame.select(pl.concat_list(columns).explode().drop_nulls().unique()).to_series()
+    return tuple(sorted(tags.to_list()))
+
+
+def _planned(coded: pl.DataFrame, default: RegionTable) -> pl.LazyFrame:
+    """Stripped national number and (single-region codes) validity of every coded row."""
+    tables = phonejoint.joint(_present(coded, [_TAG]))
+    frame = _stripped(coded.lazy(), tables)
     shared = pl.col(_CC).is_in(list(phonejoint.shared().codes))
-    tables = phonejoint.joint()
-    transform = pl.col(_TAG).is_in(list(tables.transform)).fill_null(False)
+    transform = pl.col(_TAG).is_in(list(phonejoint.transform_tags())).fill_null(False)
     decided = pl.col(DIGITS).is_not_null() & (pl.col(_BAD) | ~transform)
     if default.transform:
         # Only '+' and a known code avoid the default region's transform rule.
@@ -258,7 +277,7 @@ def _planned(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
     return frame.with_columns(
         decided.alias(DECIDED),
         shared.fill_null(False).alias(_SHARED),
-        _valid_in(pl.when(~shared).then(pl.col(_CC))).alias(_VALID),
+        _valid_in(pl.when(~shared).then(pl.col(_CC)), tables).alias(_VALID),
     )
 
 
@@ -271,7 +290,9 @@ def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
         return digits.with_columns(
             pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
         )
-    frame = _planned(digits.lazy(), table(region)).collect()
+    default = table(region)
+    coded = _with_country_codes(digits.lazy(), default).collect()
+    frame = _planned(coded, default).collect()
     mask = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_SHARED)
     shared = frame.select(mask.arg_true()).to_series()
     if len(shared):

@@ -6,8 +6,9 @@ the national prefix, ``IN.10:9876543210`` for validity. Each step is one alterna
 every region whose branches start with the tags (``^(?:91\\.(?:10):(?:…)|44\\.(?:10):(?:…))$``).
 Calling codes are prefix-free, tags end with ``.`` or ``:``, so a row can only meet its
 own region's branch, with its own allowed lengths: the answer a per-region regex and length
-test give, with a fixed set of patterns for every batch. polars keeps compiled regexes in a
-small per-thread cache (32 entries); a check that uses few patterns compiles each only once.
+test give. The alternations hold only the regions a batch needs (most lists need the same
+few), and polars keeps compiled regexes in a small per-thread cache (32 entries): a check
+of many batches compiles its few patterns about once, and never all 250 regions.
 
 Under a shared calling code (+1, +44, +7…) the region that validates a number is the first
 of the code's regions that claims it (``_region_code_for_number_from_list``): by its leading
@@ -19,7 +20,7 @@ order); the regions without leading digits that come before it are the other can
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -31,10 +32,8 @@ NO_LENGTHS = "[0-9]+"
 
 @dataclass(frozen=True, slots=True)
 class Joint:
-    """The joint regexes of every region (keyed by region code or non-geographic code)."""
+    """The joint regexes of a set of regions."""
 
-    transform: frozenset[str]
-    """Tags whose national prefix has a transform rule: phonenumbers decides those."""
     national_prefix: str
     """``^(?:TAG:(?:prefix)|…)``: the whole match is the tag plus the national prefix."""
     general: str
@@ -101,24 +100,31 @@ def _sized(region: RegionTable) -> tuple[str | None, str | None]:
 
 
 @cache
-def region_keys() -> tuple[str, ...]:
-    """Every region key libphonenumber has metadata for, in calling-code order."""
-    return tuple(
+def regions_by_tag() -> dict[str, RegionTable]:
+    """Every region libphonenumber has metadata for, by its tag, in calling-code order."""
+    keys = (
         str(code) if region == NON_GEO else region
         for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
         for region in regions
     )
+    return {tag_of(r): r for r in map(table, keys)}
 
 
 @cache
-def joint() -> Joint:
-    """The joint regexes of every region, built on first use."""
-    regions = [table(key) for key in region_keys()]
+def transform_tags() -> frozenset[str]:
+    """Tags whose national prefix has a transform rule: phonenumbers decides those."""
+    return frozenset(tag for tag, r in regions_by_tag().items() if r.transform)
+
+
+@lru_cache(maxsize=64)
+def joint(tags: tuple[str, ...]) -> Joint:
+    """The joint regexes of the regions with these tags (sorted, so that the same regions
+    give the same patterns, which polars then finds compiled)."""
+    regions = [regions_by_tag()[t] for t in tags]
     sized = [_sized(r) for r in regions]
     plain = [(tag_of(r), _bare(r.general)) for r in regions]
     prefixes = [(tag_of(r), _bare(r.national_prefix)) for r in regions if not r.transform]
     return Joint(
-        transform=frozenset(tag_of(r) for r in regions if r.transform),
         national_prefix=_alternation([f"{k}:(?:{p})" for k, p in prefixes if p], ""),
         general=_alternation([f"{k}:(?:{p})" for k, p in plain if p], "$"),
         general_sized=_alternation([g for g, _ in sized if g], "$"),
