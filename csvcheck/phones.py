@@ -45,6 +45,7 @@ _BLANK_ASCII = r"^[ \t]*$"
 # Plain: no letters, extension marks (x # , ; ~), Unicode or second '+'. For these
 # libphonenumber's extraction keeps the digits in order and the '+' if it leads them.
 _PLAIN = r"^[ (]*\+?[0-9 ().\-]*$"
+_SEPARATORS = [" ", "(", ")", ".", "-", "+"]
 _LEADING_PLUS = r"^[ (]*\+"
 _MAX_INPUT = 250
 FAST_FROM = 2000
@@ -131,7 +132,9 @@ def _classified(values: pl.Series) -> pl.DataFrame:
     value = pl.col(_VALUE)
     frame = values.to_frame(_VALUE).with_row_index(phonefast.ROW)
     frame = frame.with_columns(
-        value.str.replace_all(r"[^0-9]", "").alias(phonefast.DIGITS),
+        # Only plain values use their digits: removing the separators _PLAIN allows is
+        # enough, and a literal multi-replace is faster than a regex.
+        value.str.replace_many(_SEPARATORS, [""] * len(_SEPARATORS)).alias(phonefast.DIGITS),
         (value.is_null() | value.str.contains(_BLANK_ASCII)).alias(_MISSING),
         value.str.contains(_EXCEL_ASCII).fill_null(False).alias(_EXCEL),
         ((value.str.len_bytes() <= _MAX_INPUT) & value.str.contains(_PLAIN)).alias(_PLAIN_SHAPE),
