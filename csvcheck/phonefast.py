@@ -15,7 +15,6 @@ and polars compiles each once per thread.
 from __future__ import annotations
 
 from functools import cache
-from typing import TypeVar
 
 import polars as pl
 
@@ -28,8 +27,6 @@ from .phonemeta import (
     known,
     table,
 )
-
-Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 ROW = "_row"
 DIGITS = "_digits"
@@ -84,7 +81,7 @@ def _in_lengths(value: pl.Expr, lengths: tuple[int, ...] | frozenset[int] | None
     return pl.lit(True) if lengths is None else value.str.len_chars().is_in(list(lengths))
 
 
-def _strip_own_prefix(frame: Frame, column: str, region: RegionTable) -> Frame:
+def _strip_own_prefix(frame: pl.LazyFrame, column: str, region: RegionTable) -> pl.LazyFrame:
     """_maybe_strip_national_prefix_carrier_code with the default region's own patterns.
 
     Replaces ``column`` by the number with its national prefix stripped. Each step is its
@@ -111,7 +108,7 @@ def _leading_code(digits: pl.Expr) -> pl.Expr:
     return digits.str.extract(calling_code_pattern(), 1)
 
 
-def _with_country_codes(frame: Frame, default: RegionTable) -> Frame:
+def _with_country_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
     """_maybe_extract_country_code, with parse's retry without the '+'.
 
     Each regex only sees the rows whose answer can depend on it (others are masked to
@@ -151,7 +148,7 @@ def _with_country_codes(frame: Frame, default: RegionTable) -> Frame:
     return _with_codes(frame, default)
 
 
-def _with_codes(frame: Frame, default: RegionTable) -> Frame:
+def _with_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
     """Calling code, national number and the tag of the metadata parse reads it with."""
     direct, by_idd, by_own = pl.col(_DIRECT), pl.col(_BY_IDD), pl.col(_BY_OWN)
     national = ~pl.col(PLUS) & ~by_idd & ~by_own
@@ -195,7 +192,7 @@ def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
     return pl.concat_str(tag, pl.lit("."), length, pl.lit(":"), number)
 
 
-def _stripped(frame: Frame, tables: phonejoint.Joint) -> Frame:
+def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
     tag, nsn, prefix = pl.col(_TAG), pl.col(_NSN), pl.col(_PREFIX)
     frame = frame.with_columns(_tag(tag, nsn).str.extract(tables.national_prefix, 0).alias(_PREFIX))
@@ -248,14 +245,17 @@ def _claims() -> tuple[pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
     return leading, claimer, tuple(tags)
 
 
-def _shared_valid(rows: pl.DataFrame) -> pl.Series:
+def _shared_valid(rows: pl.DataFrame, everywhere: bool) -> pl.Series:
     """is_valid_number for rows of shared calling codes: valid in the first region that
     claims the number (by its leading digits, or, without them, by being valid there)."""
     leading, claimer, candidates = _claims()
-    rows = rows.with_columns(leading).with_columns(claimer).with_columns(candidates)
+    rows = (
+        rows.lazy().with_columns(leading).with_columns(claimer).with_columns(*candidates).collect()
+    )
     names = [f"{_CANDIDATE}{k}" for k in range(len(candidates) + 1)]
-    tables = phonejoint.joint(_present(rows, names))
-    return rows.select(pl.any_horizontal(_valid_in(pl.col(n), tables) for n in names)).to_series()
+    tables = phonejoint.joint(phonejoint.all_tags() if everywhere else _present(rows, names))
+    valid = pl.any_horizontal(_valid_in(pl.col(n), tables) for n in names)
+    return rows.select(valid).to_series()
 
 
 def _present(frame: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
@@ -264,9 +264,9 @@ def _present(frame: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
     return tuple(sorted(tags.to_list()))
 
 
-def _planned(coded: pl.DataFrame, default: RegionTable) -> pl.LazyFrame:
+def _planned(coded: pl.DataFrame, default: RegionTable, everywhere: bool) -> pl.LazyFrame:
     """Stripped national number and (single-region codes) validity of every coded row."""
-    tables = phonejoint.joint(_present(coded, [_TAG]))
+    tables = phonejoint.joint(phonejoint.all_tags() if everywhere else _present(coded, [_TAG]))
     frame = _stripped(coded.lazy(), tables)
     shared = pl.col(_CC).is_in(list(phonejoint.shared().codes))
     transform = pl.col(_TAG).is_in(list(phonejoint.transform_tags())).fill_null(False)
@@ -281,10 +281,12 @@ def _planned(coded: pl.DataFrame, default: RegionTable) -> pl.LazyFrame:
     )
 
 
-def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
+def decide(digits: pl.DataFrame, region: str, everywhere: bool = False) -> pl.DataFrame:
     """Adds ``e164`` (null: invalid) and ``_decided`` to a frame with ``_digits, _plus``.
 
-    Rows whose digits are null are left undecided.
+    Rows whose digits are null are left undecided. The regexes hold the regions the rows
+    need, or with ``everywhere`` every region: the same patterns for any rows, for few rows
+    whose regions vary from one call to the next (compiling costs more than matching).
     """
     if not known(region):  # phonenumbers itself says what an unknown region means
         return digits.with_columns(
@@ -292,11 +294,11 @@ def decide(digits: pl.DataFrame, region: str) -> pl.DataFrame:
         )
     default = table(region)
     coded = _with_country_codes(digits.lazy(), default).collect()
-    frame = _planned(coded, default).collect()
+    frame = _planned(coded, default, everywhere).collect()
     mask = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_SHARED)
     shared = frame.select(mask.arg_true()).to_series()
     if len(shared):
-        valid = frame.get_column(_VALID).scatter(shared, _shared_valid(frame[shared]))
+        valid = frame.get_column(_VALID).scatter(shared, _shared_valid(frame[shared], everywhere))
         frame = frame.with_columns(valid)
     length = pl.col(_NSN).str.len_chars()
     ok = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_VALID) & length.is_between(MIN_NSN, MAX_NSN)

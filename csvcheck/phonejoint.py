@@ -111,6 +111,12 @@ def regions_by_tag() -> dict[str, RegionTable]:
 
 
 @cache
+def all_tags() -> tuple[str, ...]:
+    """Every region's tag, sorted."""
+    return tuple(sorted(regions_by_tag()))
+
+
+@cache
 def transform_tags() -> frozenset[str]:
     """Tags whose national prefix has a transform rule: phonenumbers decides those."""
     return frozenset(tag for tag, r in regions_by_tag().items() if r.transform)

@@ -156,7 +156,8 @@ def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
     asked = frame.filter(
         pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
     ).select(phonefast.ROW, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
-    answered = phonefast.decide(asked, region)
+    # The codes a '+' would give vary from batch to batch: every region's patterns, once.
+    answered = phonefast.decide(asked, region, everywhere=True)
     return answered.select(
         phonefast.ROW,
         pl.col(phonefast.E164).alias(_HINT),
