@@ -39,6 +39,8 @@ _TAG = "_tag"
 _SHARED = "_shared"
 _LEAD = "_lead"
 _CANDIDATE = "_candidate"
+_SINGLE = "_single"
+_SIZED = "_sized"
 _BAD = "_bad"
 _DIRECT = "_direct"
 _NATIONAL = "_national"
@@ -53,12 +55,12 @@ _IDD_CODE = "_idd_code"
 _OWN_REST = "_own_rest"
 _BY_IDD = "_by_idd"
 _BY_OWN = "_by_own"
-_VALID = "_valid"
 _TEMPORARY = (
     _CC,
     _NSN,
     _TAG,
     _SHARED,
+    _SINGLE,
     _BAD,
     _DIRECT,
     _NATIONAL,
@@ -69,7 +71,6 @@ _TEMPORARY = (
     _OWN_REST,
     _BY_IDD,
     _BY_OWN,
-    _VALID,
 )
 
 
@@ -211,96 +212,127 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
 
 
-def _valid_in(tag: pl.Expr, tables: phonejoint.Joint) -> pl.Expr:
-    """_number_type_helper(...) != UNKNOWN in the region ``tag`` names (null: False)."""
-    sized = _sized_tag(tag, pl.col(_NSN))
-    valid = sized.str.contains(tables.general_sized) & sized.str.contains(tables.types)
-    return valid.fill_null(False)
+def _sized_in(tags: list[str]) -> list[pl.Expr]:
+    """The national number tagged with its length and each region named in ``tags``."""
+    return [_sized_tag(pl.col(t), pl.col(_NSN)).alias(t + _SIZED) for t in tags]
+
+
+def _validity(rows: pl.DataFrame, tags: list[str], exact: bool) -> tuple[pl.Series, pl.Series]:
+    """(valid, undecided): is the number valid in any region the ``tags`` columns name?
+
+    _number_type_helper(...) != UNKNOWN: the general description (all regions' joint
+    pattern), then, where it fits, any number type's description (the joint pattern of
+    the regions the rows need). Not ``exact``: rows the general description fits are left
+    undecided instead, for phonenumbers (few rows, whose regions vary from call to call:
+    compiling their types would cost more than phonenumbers does).
+    """
+    general = phonejoint.joint().general_sized
+    sized = rows.lazy().select(_sized_in(tags))
+    fits = sized.with_columns(
+        pl.col(t + _SIZED).str.contains(general).fill_null(False).alias(t) for t in tags
+    ).collect()
+    if not exact:
+        undecided = fits.select(pl.any_horizontal(tags)).to_series()
+        return pl.repeat(False, rows.height, eager=True), undecided
+    needed = pl.concat_list(pl.when(pl.col(t)).then(rows.get_column(t)) for t in tags)
+    present = fits.select(needed.explode().drop_nulls().unique()).to_series()
+    pattern = phonejoint.types(tuple(sorted(present.to_list())))
+    typed = (pl.col(t) & pl.col(t + _SIZED).str.contains(pattern).fill_null(False) for t in tags)
+    valid = fits.select(pl.any_horizontal(typed)).to_series()
+    return valid, pl.repeat(False, rows.height, eager=True)
 
 
 @cache
-def _claims() -> tuple[pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
-    """(leading groups, claiming region, candidate tags) for rows of shared calling codes.
+def _claims() -> tuple[pl.Expr, pl.Expr, pl.DataFrame, pl.DataFrame]:
+    """For rows of shared calling codes: (leading groups, claiming region, the regions
+    without leading digits of each code with their places, the place of each region).
 
-    Built once: the expressions have a branch per region, which costs more to build than
-    to run on the few rows of shared codes a batch has.
+    Built once: the expressions have a branch per region with leading digits.
     """
     rules = phonejoint.shared()
-    cc = pl.col(_CC)
-    leading = _tag(cc, pl.col(_NSN)).str.extract_groups(rules.leading).alias(_LEAD)
+    leading = _tag(pl.col(_CC), pl.col(_NSN)).str.extract_groups(rules.leading).alias(_LEAD)
     groups = pl.col(_LEAD).struct
     claimer = pl.coalesce(
         pl.when(groups.field(f"g{i}").is_not_null()).then(pl.lit(t))
         for i, t in enumerate(rules.leading_tags)
-    ).alias(_CANDIDATE + "0")
-    positions = (list(rules.position), pl.Series(list(rules.position.values()), dtype=pl.Int64))
-    lead_at = pl.col(_CANDIDATE + "0").replace_strict(*positions, default=None)
-    tags = []
+    ).alias(_candidate(0))
+    codes = list(rules.codes)
+    candidates: dict[str, list[str] | list[str | None] | list[int | None]] = {_CC: codes}
     for k, slot in enumerate(rules.candidates, start=1):
-        region = cc.replace_strict(list(slot), list(slot.values()), default=None)
-        at = region.replace_strict(*positions, default=None)
-        tags.append(
-            pl.when(lead_at.is_null() | (at < lead_at)).then(region).alias(f"{_CANDIDATE}{k}")
-        )
-    return leading, claimer, tuple(tags)
+        candidates[_candidate(k)] = [slot.get(code) for code in codes]
+        candidates[_place(k)] = [rules.position.get(slot.get(code, ""), None) for code in codes]
+    places = {_candidate(0): list(rules.position), _place(0): list(rules.position.values())}
+    return leading, claimer, pl.DataFrame(candidates), pl.DataFrame(places)
 
 
-def _shared_valid(rows: pl.DataFrame, everywhere: bool) -> pl.Series:
-    """is_valid_number for rows of shared calling codes: valid in the first region that
+def _candidate(k: int) -> str:
+    return f"{_CANDIDATE}{k}"
+
+
+def _place(k: int) -> str:
+    return f"{_CANDIDATE}{k}_place"
+
+
+def _shared_validity(rows: pl.DataFrame, exact: bool) -> tuple[pl.Series, pl.Series]:
+    """(valid, undecided) for rows of shared calling codes: valid in the first region that
     claims the number (by its leading digits, or, without them, by being valid there)."""
-    leading, claimer, candidates = _claims()
+    leading, claimer, candidates, places = _claims()
+    count = len(phonejoint.shared().candidates)
+    lead_at = pl.col(_place(0))
+    before_lead = [
+        pl.when(lead_at.is_null() | (pl.col(_place(k)) < lead_at)).then(pl.col(_candidate(k)))
+        for k in range(1, count + 1)
+    ]
     rows = (
-        rows.lazy().with_columns(leading).with_columns(claimer).with_columns(*candidates).collect()
+        rows.lazy()
+        .with_columns(leading)
+        .with_columns(claimer)
+        .join(candidates.lazy(), on=_CC, how="left", maintain_order="left")
+        .join(places.lazy(), on=_candidate(0), how="left", maintain_order="left")
+        .with_columns(c.alias(_candidate(k)) for k, c in enumerate(before_lead, start=1))
+        .collect()
     )
-    names = [f"{_CANDIDATE}{k}" for k in range(len(candidates) + 1)]
-    tables = phonejoint.joint(phonejoint.all_tags() if everywhere else _present(rows, names))
-    valid = pl.any_horizontal(_valid_in(pl.col(n), tables) for n in names)
-    return rows.select(valid).to_series()
+    return _validity(rows, [_candidate(k) for k in range(count + 1)], exact)
 
 
-def _present(frame: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
-    """The tags that occur in these columns, sorted."""
-    tags = frame.select(pl.concat_list(columns).explode().drop_nulls().unique()).to_series()
-    return tuple(sorted(tags.to_list()))
-
-
-def _planned(coded: pl.DataFrame, default: RegionTable, everywhere: bool) -> pl.LazyFrame:
-    """Stripped national number and (single-region codes) validity of every coded row."""
-    tables = phonejoint.joint(phonejoint.all_tags() if everywhere else _present(coded, [_TAG]))
-    frame = _stripped(coded.lazy(), tables)
+def _coded(digits: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
+    """Calling code, stripped national number and flags of every row."""
+    coded = _with_country_codes(digits.lazy(), default)
+    frame = _stripped(coded, phonejoint.joint())
     shared = pl.col(_CC).is_in(list(phonejoint.shared().codes))
     transform = pl.col(_TAG).is_in(list(phonejoint.transform_tags())).fill_null(False)
     decided = pl.col(DIGITS).is_not_null() & (pl.col(_BAD) | ~transform)
     if default.transform:
         # Only '+' and a known code avoid the default region's transform rule.
         decided = decided & pl.col(_DIRECT)
+    single = decided & ~pl.col(_BAD) & ~shared.fill_null(False)
     return frame.with_columns(
         decided.alias(DECIDED),
-        shared.fill_null(False).alias(_SHARED),
-        _valid_in(pl.when(~shared).then(pl.col(_CC)), tables).alias(_VALID),
-    )
+        pl.when(single).then(pl.col(_CC)).alias(_SINGLE),
+        (decided & ~pl.col(_BAD) & shared.fill_null(False)).alias(_SHARED),
+    ).collect()
 
 
-def decide(digits: pl.DataFrame, region: str, everywhere: bool = False) -> pl.DataFrame:
+def decide(digits: pl.DataFrame, region: str, exact: bool = True) -> pl.DataFrame:
     """Adds ``e164`` (null: invalid) and ``_decided`` to a frame with ``_digits, _plus``.
 
-    Rows whose digits are null are left undecided. The regexes hold the regions the rows
-    need, or with ``everywhere`` every region: the same patterns for any rows, for few rows
-    whose regions vary from one call to the next (compiling costs more than matching).
+    Rows whose digits are null are left undecided; so are, when not ``exact``, rows whose
+    validity needs the number types of their region (see ``_validity``).
     """
     if not known(region):  # phonenumbers itself says what an unknown region means
         return digits.with_columns(
             pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
         )
-    default = table(region)
-    coded = _with_country_codes(digits.lazy(), default).collect()
-    frame = _planned(coded, default, everywhere).collect()
-    mask = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_SHARED)
-    shared = frame.select(mask.arg_true()).to_series()
+    frame = _coded(digits, table(region))
+    valid, undecided = _validity(frame, [_SINGLE], exact)
+    shared = frame.select(pl.col(_SHARED).arg_true()).to_series()
     if len(shared):
-        valid = frame.get_column(_VALID).scatter(shared, _shared_valid(frame[shared], everywhere))
-        frame = frame.with_columns(valid)
+        shared_valid, shared_undecided = _shared_validity(frame[shared], exact)
+        valid = valid.scatter(shared, shared_valid)
+        undecided = undecided.scatter(shared, shared_undecided)
     length = pl.col(_NSN).str.len_chars()
-    ok = pl.col(DECIDED) & ~pl.col(_BAD) & pl.col(_VALID) & length.is_between(MIN_NSN, MAX_NSN)
+    ok = pl.col(DECIDED) & ~pl.col(_BAD) & valid & length.is_between(MIN_NSN, MAX_NSN)
     e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))
-    return frame.with_columns(e164.alias(E164)).drop(_TEMPORARY)
+    return frame.with_columns(e164.alias(E164), (pl.col(DECIDED) & ~undecided).alias(DECIDED)).drop(
+        _TEMPORARY
+    )

@@ -6,9 +6,10 @@ the national prefix, ``IN.10:9876543210`` for validity. Each step is one alterna
 every region whose branches start with the tags (``^(?:91\\.(?:10):(?:…)|44\\.(?:10):(?:…))$``).
 Calling codes are prefix-free, tags end with ``.`` or ``:``, so a row can only meet its
 own region's branch, with its own allowed lengths: the answer a per-region regex and length
-test give. The alternations hold only the regions a batch needs (most lists need the same
-few), and polars keeps compiled regexes in a small per-thread cache (32 entries): a check
-of many batches compiles its few patterns about once, and never all 250 regions.
+test give. polars keeps compiled regexes in a small per-thread cache (32 entries); a check
+uses the same few patterns batch after batch, so it compiles each about once. The number
+types of every region would make a 90 kB pattern that takes 60-100 ms to compile, so the
+types alternation holds only the regions a batch needs (most lists need the same few).
 
 Under a shared calling code (+1, +44, +7…) the region that validates a number is the first
 of the code's regions that claims it (``_region_code_for_number_from_list``): by its leading
@@ -32,7 +33,7 @@ NO_LENGTHS = "[0-9]+"
 
 @dataclass(frozen=True, slots=True)
 class Joint:
-    """The joint regexes of a set of regions."""
+    """The joint regexes of every region but their number types."""
 
     national_prefix: str
     """``^(?:TAG:(?:prefix)|…)``: the whole match is the tag plus the national prefix."""
@@ -40,8 +41,6 @@ class Joint:
     """``^(?:TAG:(?:general)|…)$``: the general pattern, lengths aside."""
     general_sized: str
     """``^(?:TAG\\.(?:lengths):(?:general)|…)$``: the general description."""
-    types: str
-    """``^(?:TAG\\.(?:lengths):(?:type patterns)|…)$``: any number type's description."""
     strip_sized: str
     """``^(?:TAG\\.(?:lengths))$``: lengths a number with its prefix stripped may keep."""
 
@@ -111,34 +110,33 @@ def regions_by_tag() -> dict[str, RegionTable]:
 
 
 @cache
-def all_tags() -> tuple[str, ...]:
-    """Every region's tag, sorted."""
-    return tuple(sorted(regions_by_tag()))
-
-
-@cache
 def transform_tags() -> frozenset[str]:
     """Tags whose national prefix has a transform rule: phonenumbers decides those."""
     return frozenset(tag for tag, r in regions_by_tag().items() if r.transform)
 
 
-@lru_cache(maxsize=64)
-def joint(tags: tuple[str, ...]) -> Joint:
-    """The joint regexes of the regions with these tags (sorted, so that the same regions
-    give the same patterns, which polars then finds compiled)."""
-    regions = [regions_by_tag()[t] for t in tags]
-    sized = [_sized(r) for r in regions]
+@cache
+def joint() -> Joint:
+    """The joint regexes of every region (about 45 kB of patterns, compiled in ~30 ms)."""
+    regions = list(regions_by_tag().values())
     plain = [(tag_of(r), _bare(r.general)) for r in regions]
     prefixes = [(tag_of(r), _bare(r.national_prefix)) for r in regions if not r.transform]
     return Joint(
         national_prefix=_alternation([f"{k}:(?:{p})" for k, p in prefixes if p], ""),
         general=_alternation([f"{k}:(?:{p})" for k, p in plain if p], "$"),
-        general_sized=_alternation([g for g, _ in sized if g], "$"),
-        types=_alternation([t for _, t in sized if t], "$"),
+        general_sized=_alternation([g for g, _ in map(_sized, regions) if g], "$"),
         strip_sized=_alternation(
             [f"{tag_of(r)}\\.(?:{_lengths(r.strip_lengths)})" for r in regions], "$"
         ),
     )
+
+
+@lru_cache(maxsize=64)
+def types(tags: tuple[str, ...]) -> str:
+    """``^(?:TAG\\.(?:lengths):(?:type patterns)|…)$``: any number type's description, for
+    the regions with these tags only (sorted: the same regions give the same pattern, which
+    polars then finds compiled). Every region's types would be 90 kB of patterns."""
+    return _alternation([t for _, t in (_sized(regions_by_tag()[tag]) for tag in tags) if t], "$")
 
 
 @cache

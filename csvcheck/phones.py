@@ -56,7 +56,6 @@ _EXCEL = "_excel"
 _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
 _HINT = "_hint"
-_HINT_DECIDED = "_hint_decided"
 _SLOW = "_slow"
 _ANSWERS = (E164, ERROR, WARNING, HINT)
 _START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
@@ -150,19 +149,25 @@ def _classified(values: pl.Series) -> pl.DataFrame:
     return frame.with_columns(plain.fill_null(False).alias(_PLAIN_COLUMN))
 
 
+@lru_cache(maxsize=50_000)
+def _plus_hint(value: str, region: str) -> str | None:
+    """The E.164 form of a value with a '+' in front, when phonenumbers finds it valid."""
+    return _parse("+" + value, region)[0]
+
+
 def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
-    """``hint`` and ``_hint_decided`` for the invalid numbers written without a '+': the
-    E.164 form they would have with a '+' in front, when that is valid."""
+    """``_row`` and ``hint`` of the invalid numbers written without a '+': the E.164 form
+    they would have with a '+' in front, when that is valid."""
     asked = frame.filter(
         pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
-    ).select(phonefast.ROW, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
-    # The codes a '+' would give vary from batch to batch: every region's patterns, once.
-    answered = phonefast.decide(asked, region, everywhere=True)
-    return answered.select(
-        phonefast.ROW,
-        pl.col(phonefast.E164).alias(_HINT),
-        pl.col(phonefast.DECIDED).alias(_HINT_DECIDED),
-    )
+    ).select(phonefast.ROW, _VALUE, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
+    # The codes a '+' would give vary from batch to batch, and few numbers get a hint: the
+    # polars pass only rules out the numbers no region's general description fits; the
+    # others (a few in a hundred) are asked of phonenumbers, one Python call per value.
+    possible = phonefast.decide(asked, region, exact=False).filter(~pl.col(phonefast.DECIDED))
+    values = possible.get_column(_VALUE).to_list()
+    hints = pl.Series(_HINT, [_plus_hint(v, region) for v in values], dtype=pl.String)
+    return possible.select(phonefast.ROW).with_columns(hints)
 
 
 def _slow(values: pl.Series, region: str) -> pl.DataFrame:
@@ -192,8 +197,7 @@ def _normalize_series(values: pl.Series, region: str, fast_from: int = FAST_FROM
     frame = phonefast.decide(frame.with_columns(masked), region)
     frame = frame.join(_hints(frame, region), on=phonefast.ROW, how="left", maintain_order="left")
     missing, excel = pl.col(_MISSING), pl.col(_EXCEL)
-    fast = pl.col(phonefast.DECIDED) & pl.col(_HINT_DECIDED).fill_null(True)
-    slow = ~missing & ~excel & ~fast
+    slow = ~missing & ~excel & ~pl.col(phonefast.DECIDED)
     frame = frame.with_columns(slow.alias(_SLOW))
     if frame.select(pl.col(_SLOW).any()).item():
         answers = _slow(frame.filter(_SLOW).get_column(_VALUE), region)

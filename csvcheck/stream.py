@@ -18,7 +18,9 @@ sniffed encoding cannot decode, standard input) are checked in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -149,8 +151,8 @@ def check_large(
     sniffed = replace(sniffed, text="")  # the sample is not needed any more
     check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
     try:
-        for chunk in chunks(source, sniffed, batch_bytes):
-            check.add(chunk)
+        for chunk, rows in _prepared(check, chunks(source, sniffed, batch_bytes)):
+            check.absorb(chunk, rows)
             if progress is not None:
                 progress(check.progress(chunk.end))
         return check.finish()
@@ -160,6 +162,40 @@ def check_large(
     except BaseException:
         check.abort()
         raise
+
+
+PREPARED_AHEAD = 1
+"""Batches prepared on the worker thread while the main thread absorbs an earlier one."""
+
+
+def _prepared(
+    check: _BatchedCheck, pieces: Iterator[Chunk]
+) -> Iterator[tuple[Chunk, pl.DataFrame]]:
+    """Each chunk with its prepared rows, in file order.
+
+    The first batch is prepared here (it sets the header); the others on one worker thread,
+    up to :data:`PREPARED_AHEAD` ahead of the batch being absorbed. polars releases the GIL
+    while it works, so preparing a batch (parse, numbers) and absorbing the one before it
+    (duplicates, findings, writing) use both cores. At most two batches are held at a time.
+    """
+    first = next(pieces, None)
+    if first is None:
+        return
+    yield first, check.prepare(first)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csvcheck-batch") as pool:
+        ahead: deque[tuple[Chunk, Future[pl.DataFrame]]] = deque()
+        try:
+            for chunk in pieces:
+                ahead.append((chunk, pool.submit(check.prepare, chunk)))
+                if len(ahead) > PREPARED_AHEAD:
+                    done, future = ahead.popleft()
+                    yield done, future.result()
+            while ahead:
+                done, future = ahead.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in ahead:  # a failed batch: do not prepare the ones after it
+                future.cancel()
 
 
 class _BatchedCheck:
@@ -196,23 +232,37 @@ class _BatchedCheck:
 
     def add(self, chunk: Chunk) -> None:
         """Check one batch of records and pass its rows on."""
+        self.absorb(chunk, self.prepare(chunk))
+
+    def prepare(self, chunk: Chunk) -> pl.DataFrame:
+        """The batch's records with every per-record decision that needs no other batch.
+
+        Reads only what the first batch set (header, plan), so later batches can be
+        prepared on another thread while earlier ones are absorbed.
+        """
         splitter = self.splitter
         offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)
         parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text), line_offset=offset)
         if splitter is None:
-            splitter = self._start(parsed.header)
+            self._start(parsed.header)
         records = per_record.with_problems(parsed)
-        self.records += records.height
+        return per_record.decide_rows(records, self.header, self.plan, self.rules)
+
+    def absorb(self, chunk: Chunk, rows: pl.DataFrame) -> None:
+        """Add a prepared batch, in file order: duplicates of earlier batches, findings,
+        stats, and its rows written."""
+        if self.splitter is None:  # prepare() of the first batch starts it
+            raise _NoHeaderError
+        self.records += rows.height
         crlf, lf, cr = self.breaks
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
-        rows = per_record.decide_rows(records, self.header, self.plan, self.rules)
         rows, self.seen = per_record.carry_duplicates(rows, self.seen)
         self.row_findings = merge_findings(
             self.row_findings, findings.row_findings(rows, self.header, self.plan)
         )
         contacts = rows.filter(~pl.col(per_record.BLANK))
         self.stats = _add(self.stats, pipe.contact_stats(contacts))
-        self._write(contacts, splitter)
+        self._write(contacts, self.splitter)
         _bound_number_cache()
 
     def _start(self, header: tuple[str, ...]) -> Splitter:

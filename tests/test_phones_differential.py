@@ -45,22 +45,33 @@ def reference(value: str | None, region: str) -> str | None:
     return libphonenumber_e164(value, region)
 
 
-def fast_answers(values: list[str], region: str) -> list[str | None]:
+def fast_answers(values: list[str], region: str) -> list[dict[str, str | None]]:
     series = pl.Series("n", values, dtype=pl.String)
-    decided = phones._normalize_series(series, region, fast_from=0)
-    return list(decided.struct.field(phones.E164).to_list())
+    decided: list[dict[str, str | None]] = phones._normalize_series(
+        series, region, fast_from=0
+    ).to_list()
+    return decided
 
 
-def mismatches(cases: list[tuple[str, str]]) -> list[tuple[str, str, str | None, str | None]]:
+Mismatch = tuple[str, str, object, object]
+
+
+def mismatches(cases: list[tuple[str, str]]) -> list[Mismatch]:
+    """Values whose fast answer differs from phonenumbers': the E.164 form (against the
+    reference), and the error, warning and '+' hint (against phonenumbers alone)."""
     by_region: dict[str, list[str]] = {}
     for value, region in cases:
         by_region.setdefault(region, []).append(value)
-    wrong = []
+    wrong: list[Mismatch] = []
     for region, values in by_region.items():
         for value, got in zip(values, fast_answers(values, region), strict=True):
             expected = reference(value, region)
-            if got != expected:
-                wrong.append((value, region, got, expected))
+            if got["e164"] != expected:
+                wrong.append((value, region, got["e164"], expected))
+            alone = phones.decide_number(value, region)
+            answer = (alone.error, alone.warning, alone.hint)
+            if (got["error"], got["warning"], got["hint"]) != answer:
+                wrong.append((value, region, got, answer))
     return wrong
 
 
