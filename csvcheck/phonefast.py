@@ -188,6 +188,10 @@ def _tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
     return pl.concat_str(tag, pl.lit(":"), number)
 
 
+def _any_length_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
+    return pl.concat_str(tag, pl.lit("." + phonejoint.ANY_LENGTH + ":"), number)
+
+
 def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
     length = number.str.len_chars().cast(pl.String)
     return pl.concat_str(tag, pl.lit("."), length, pl.lit(":"), number)
@@ -200,13 +204,13 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     rest = nsn.str.slice(prefix.str.len_chars() - tag.str.len_chars() - 1)
     frame = frame.with_columns(rest.alias(_REST))
     rest, found = pl.col(_REST), prefix.is_not_null()
-    viable = _tag(pl.when(found).then(tag), nsn).str.contains(tables.general)
-    still = _tag(pl.when(found).then(tag), rest).str.contains(tables.general)
+    viable = _any_length_tag(pl.when(found).then(tag), nsn).str.contains(tables.general)
+    still = _any_length_tag(pl.when(found).then(tag), rest).str.contains(tables.general)
     frame = frame.with_columns((~found | (viable & ~still)).alias(_REFUSED))
     frame = frame.with_columns(pl.when(pl.col(_REFUSED)).then(nsn).otherwise(rest).alias(_STRIPPED))
     stripped = pl.col(_STRIPPED)
     length = pl.concat_str(tag, pl.lit("."), stripped.str.len_chars().cast(pl.String))
-    kept = pl.when(~pl.col(_REFUSED)).then(length).str.contains(tables.strip_sized)
+    kept = pl.when(~pl.col(_REFUSED)).then(length).is_in(list(tables.strip_lengths))
     return frame.with_columns(
         pl.when(kept.fill_null(False)).then(stripped).otherwise(nsn).alias(_NSN)
     ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
@@ -226,7 +230,7 @@ def _validity(rows: pl.DataFrame, tags: list[str], exact: bool) -> tuple[pl.Seri
     undecided instead, for phonenumbers (few rows, whose regions vary from call to call:
     compiling their types would cost more than phonenumbers does).
     """
-    general = phonejoint.joint().general_sized
+    general = phonejoint.joint().general
     sized = rows.lazy().select(_sized_in(tags))
     fits = sized.with_columns(
         pl.col(t + _SIZED).str.contains(general).fill_null(False).alias(t) for t in tags

@@ -29,6 +29,8 @@ from .phonemeta import NON_GEO, RegionTable, main_keys, table
 
 NO_LENGTHS = "[0-9]+"
 """The length part of a tag when the metadata does not restrict lengths."""
+ANY_LENGTH = "_"
+"""The length written in a tag to test the general pattern alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +40,10 @@ class Joint:
     national_prefix: str
     """``^(?:TAG:(?:prefix)|…)``: the whole match is the tag plus the national prefix."""
     general: str
-    """``^(?:TAG:(?:general)|…)$``: the general pattern, lengths aside."""
-    general_sized: str
-    """``^(?:TAG\\.(?:lengths):(?:general)|…)$``: the general description."""
-    strip_sized: str
-    """``^(?:TAG\\.(?:lengths))$``: lengths a number with its prefix stripped may keep."""
+    """``^(?:TAG\\.(?:lengths|_):(?:general)|…)$``: the general description; the length
+    ``_`` in a tag asks for the pattern alone, lengths aside."""
+    strip_lengths: frozenset[str]
+    """``TAG.length`` for the lengths a number with its prefix stripped may keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +89,8 @@ def tag_of(region: RegionTable) -> str:
 def _sized(region: RegionTable) -> tuple[str | None, str | None]:
     """(general, types) branches of one region, each with its allowed lengths in the tag."""
     general, tag = _bare(region.general), tag_of(region)
-    sized_general = (
-        f"{tag}\\.(?:{_lengths(region.general_lengths)}):(?:{general})" if general else None
-    )
+    lengths = _lengths(region.general_lengths)
+    sized_general = f"{tag}\\.(?:{lengths}|{ANY_LENGTH}):(?:{general})" if general else None
     types = [
         f"{tag}\\.(?:{_lengths(group.lengths)}):(?:{_bare(group.pattern)})"
         for group in region.types
@@ -117,17 +117,13 @@ def transform_tags() -> frozenset[str]:
 
 @cache
 def joint() -> Joint:
-    """The joint regexes of every region (about 45 kB of patterns, compiled in ~30 ms)."""
+    """The joint regexes of every region (about 17 kB of patterns, compiled in ~15 ms)."""
     regions = list(regions_by_tag().values())
-    plain = [(tag_of(r), _bare(r.general)) for r in regions]
     prefixes = [(tag_of(r), _bare(r.national_prefix)) for r in regions if not r.transform]
     return Joint(
         national_prefix=_alternation([f"{k}:(?:{p})" for k, p in prefixes if p], ""),
-        general=_alternation([f"{k}:(?:{p})" for k, p in plain if p], "$"),
-        general_sized=_alternation([g for g, _ in map(_sized, regions) if g], "$"),
-        strip_sized=_alternation(
-            [f"{tag_of(r)}\\.(?:{_lengths(r.strip_lengths)})" for r in regions], "$"
-        ),
+        general=_alternation([g for g, _ in map(_sized, regions) if g], "$"),
+        strip_lengths=frozenset(f"{tag_of(r)}.{n}" for r in regions for n in r.strip_lengths),
     )
 
 
