@@ -6,7 +6,15 @@ rows with reasons, and a report of findings with stable codes.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
+
+# polars' allocator (jemalloc) keeps freed pages for a second as "muzzy" pages, which still
+# count in the process's resident memory; batch after batch of a large file they made the
+# peak ~30 MB (10%) higher. Returning them at once costs no measurable time. polars reads
+# this when it is first imported and appends it to its own settings; a value the user set
+# is kept.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "muzzy_decay_ms:0")
 
 __version__ = "0.1.0"
 
