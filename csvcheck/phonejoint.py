@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from .phonemeta import NON_GEO, RegionTable, main_keys, table
+from .phonemeta import RegionTable, main_keys, region_keys, table
 
 NO_LENGTHS = "[0-9]+"
 """The length part of a tag when the metadata does not restrict lengths."""
@@ -101,12 +101,7 @@ def _sized(region: RegionTable) -> tuple[str | None, str | None]:
 @cache
 def regions_by_tag() -> dict[str, RegionTable]:
     """Every region libphonenumber has metadata for, by its tag, in calling-code order."""
-    keys = (
-        str(code) if region == NON_GEO else region
-        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
-        for region in regions
-    )
-    return {tag_of(r): r for r in map(table, keys)}
+    return {tag_of(r): r for r in map(table, region_keys())}
 
 
 @cache

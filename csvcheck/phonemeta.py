@@ -9,8 +9,11 @@ regex engine runs them), anchored the way libphonenumber applies them: ``match``
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
@@ -178,7 +181,18 @@ def _leading(pattern: str | None) -> str | None:
 
 @cache
 def table(key: str) -> RegionTable:
-    """The regex table of one region (``IN``) or non-geographic calling code (``800``)."""
+    """The regex table of one region (``IN``) or non-geographic calling code (``800``).
+
+    Read from the tables shipped with csvcheck when they were computed for the installed
+    phonenumbers version (computing all 254 loads as many metadata modules: ~60 ms), else
+    computed from the metadata.
+    """
+    shipped = _shipped().get(key)
+    return computed_table(key) if shipped is None else _from_json(shipped)
+
+
+def computed_table(key: str) -> RegionTable:
+    """The regex table of one region, computed from phonenumbers' metadata."""
     metadata = _metadata(key)
     general = metadata.general_desc
     prefix = metadata.national_prefix_for_parsing
@@ -200,3 +214,59 @@ def table(key: str) -> RegionTable:
         leading_digits=_leading(metadata.leading_digits),
         international_prefix=f"^({_ascii(idd)})" if idd else None,
     )
+
+
+SHIPPED = Path(__file__).with_name("phonemeta.json")
+"""Every region's table for one phonenumbers version. After upgrading phonenumbers:
+``python -c "from csvcheck.phonemeta import write_shipped; write_shipped()"``."""
+
+
+@cache
+def _shipped() -> dict[str, dict[str, Any]]:
+    """The shipped tables by key, or none when they are for another phonenumbers version."""
+    try:
+        data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    tables: dict[str, dict[str, Any]] = data.get("regions", {})
+    return tables if data.get("phonenumbers") == version() else {}
+
+
+def _to_json(region: RegionTable) -> dict[str, Any]:
+    fields = {name: getattr(region, name) for name in RegionTable.__dataclass_fields__}
+    fields["types"] = [[g.lengths, g.pattern] for g in region.types]
+    fields["strip_lengths"] = sorted(region.strip_lengths)
+    fields["too_long_lengths"] = sorted(region.too_long_lengths)
+    return fields
+
+
+def _from_json(fields: dict[str, Any]) -> RegionTable:
+    lengths = fields["general_lengths"]
+    return RegionTable(
+        **fields
+        | {
+            "general_lengths": None if lengths is None else tuple(lengths),
+            "types": tuple(
+                TypeGroup(None if n is None else tuple(n), pattern)
+                for n, pattern in fields["types"]
+            ),
+            "strip_lengths": frozenset(fields["strip_lengths"]),
+            "too_long_lengths": frozenset(fields["too_long_lengths"]),
+        }
+    )
+
+
+def region_keys() -> list[str]:
+    """Every region and non-geographic calling code libphonenumber has metadata for."""
+    return [
+        _key(code, region)
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+        for region in regions
+    ]
+
+
+def write_shipped(path: Path = SHIPPED) -> None:
+    """Compute every region's table and write them for the installed phonenumbers."""
+    regions = {key: _to_json(computed_table(key)) for key in region_keys()}
+    data = {"phonenumbers": version(), "regions": regions}
+    path.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import phonenumbers
+import pytest
 
 from csvcheck import phonemeta
 
@@ -41,3 +44,32 @@ def test_phonemeta_ascii_rewrite_answers_like_the_metadata_on_example_numbers() 
             assert re.fullmatch(t.general, nsn), (region, nsn)
             checked += 1
     assert checked > 300
+
+
+def test_every_table_is_the_one_computed_from_the_metadata() -> None:
+    # The shipped tables (csvcheck/phonemeta.json) are used when they are for the installed
+    # phonenumbers; they must then say exactly what the metadata says.
+    for key in phonemeta.region_keys():
+        assert phonemeta.table(key) == phonemeta.computed_table(key), key
+
+
+def test_tables_shipped_for_another_phonenumbers_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "phonemeta.json"
+    regions = {"IN": {"key": "IN", "country_code": "91"}}
+    stale.write_text(json.dumps({"phonenumbers": "0.0.1", "regions": regions}))
+    monkeypatch.setattr(phonemeta, "SHIPPED", stale)
+    phonemeta._shipped.cache_clear()
+    try:
+        assert phonemeta._shipped() == {}
+    finally:
+        phonemeta._shipped.cache_clear()
+
+
+def test_the_shipped_tables_cover_every_region_for_the_installed_phonenumbers() -> None:
+    data = json.loads(phonemeta.SHIPPED.read_text(encoding="utf-8"))
+    if data["phonenumbers"] == phonenumbers.__version__:
+        assert sorted(data["regions"]) == sorted(phonemeta.region_keys())
+    else:  # another phonenumbers: the tables are computed, and say the same
+        assert phonemeta._shipped() == {}
