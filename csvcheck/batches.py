@@ -49,12 +49,17 @@ def _bytes_are_characters(encoding: str) -> bool:
 def confirm_encoding(path: Path, encoding: str) -> str | None:
     """The file's SHA-256 if the encoding decodes every byte of it, else None."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    # Plain ASCII decodes in every encoding that can be batched, and checking for it is
+    # far cheaper than decoding: blocks go to the decoder from the first non-ASCII one on.
+    only_ascii = _bytes_are_characters(encoding)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         try:
             while block := handle.read(BLOCK_BYTES):
                 digest.update(block)
-                decoder.decode(block)
+                only_ascii = only_ascii and block.isascii()
+                if not only_ascii:
+                    decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
@@ -113,9 +118,10 @@ def record_end(data: bytes, delimiter: str = ",") -> int:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """Whole records decoded from one batch of bytes."""
+    """Whole records from one batch of bytes."""
 
-    text: str
+    data: bytes
+    """The records as UTF-8 (a byte-order mark at the start of the file removed)."""
     first_line: int
     """Physical line the chunk starts on."""
     end: int
@@ -125,23 +131,40 @@ class Chunk:
 
 
 def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
+    """The file's records in batches of about ``batch_bytes``, each cut after a whole record."""
     line, consumed, pending = 1, 0, b""
     with path.open("rb") as handle:
         while True:
             block = handle.read(batch_bytes)
-            pending += block
+            pending = pending + block if pending else block
             cut = record_end(pending, sniffed.delimiter) if block else len(pending)
             if not cut:
                 if block:
                     continue  # one record longer than a batch: read on
                 return
             piece, pending = pending[:cut], pending[cut:]
-            crlf = piece.count(b"\r\n")
-            breaks = (crlf, piece.count(b"\n") - crlf, piece.count(b"\r") - crlf)
-            text = piece.decode(sniffed.encoding)
-            text = text.removeprefix("\ufeff") if not consumed else text
+            breaks = _line_breaks(piece)
+            data = _as_utf8(piece, sniffed.encoding, first=not consumed)
             consumed += cut
-            yield Chunk(text, line, consumed, breaks)
+            yield Chunk(data, line, consumed, breaks)
             line += sum(breaks)
             if not block:
                 return
+
+
+def _line_breaks(piece: bytes) -> tuple[int, int, int]:
+    """CRLF, LF and lone CR line breaks in the bytes."""
+    lf = piece.count(b"\n")
+    if b"\r" not in piece:  # a quick search: most files have no CR at all
+        return 0, lf, 0
+    crlf = piece.count(b"\r\n")
+    return crlf, lf - crlf, piece.count(b"\r") - crlf
+
+
+def _as_utf8(piece: bytes, encoding: str, first: bool) -> bytes:
+    """The bytes as UTF-8 without a BOM at the start of the file; UTF-8 and ASCII as they are."""
+    if codecs.lookup(encoding).name in {"utf-8", "ascii"}:
+        # Already UTF-8, and confirm_encoding decoded all of it: no decode and encode again.
+        return piece.removeprefix(codecs.BOM_UTF8) if first else piece
+    text = piece.decode(encoding)
+    return (text.removeprefix("\ufeff") if first else text).encode("utf-8")

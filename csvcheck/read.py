@@ -51,16 +51,25 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
     ``line_offset`` is added to every line number (records, problems, messages): the lines
     before the text when it is one batch of a larger file.
     """
-    data = sniffed.text.encode("utf-8")
-    parsed = parse_fast(data, sniffed.delimiter, line_offset)
-    text = None  # the fast reader checked the quoting of every record; the csv reader did not
+    return _parse(sniffed.text.encode("utf-8"), sniffed.delimiter, line_offset, sniffed.text)
+
+
+def parse_utf8(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed:
+    """``parse`` for text that is already UTF-8 bytes (a batch of a file): no decode needed."""
+    return _parse(data, delimiter, line_offset, None)
+
+
+def _parse(data: bytes, delimiter: str, line_offset: int, text: str | None) -> Parsed:
+    """``text`` is ``data`` decoded, when the caller has it; decoded here only if needed."""
+    parsed = parse_fast(data, delimiter, line_offset)
+    read_text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
-        text = sniffed.text
-        parsed = parse_with_csv(text, sniffed.delimiter, line_offset)
-    found = [parsed.problems, cell_problems(parsed.records, data)]
+        read_text = data.decode("utf-8") if text is None else text
+        parsed = parse_with_csv(read_text, delimiter, line_offset)
+    found = [parsed.problems, cell_problems(parsed.records, data, delimiter)]
     if b'"' in data:  # without a quote no field can span lines
         last_line = physical_line_count(data) + line_offset
-        found.append(spanning_records(parsed, last_line, sniffed.delimiter, text, line_offset))
+        found.append(spanning_records(parsed, last_line, delimiter, read_text, line_offset))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
@@ -70,12 +79,11 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
 
 def _single_line_break(data: bytes) -> str | None:
     """The one line break the text uses, or None when it mixes a lone CR with LF."""
-    cr = data.count(b"\r")
-    if not cr:
+    if b"\r" not in data:  # a quick search, where counting would read every byte
         return "\n"
     if b"\n" not in data:
         return "\r"
-    return "\n" if cr == data.count(b"\r\n") else None
+    return "\n" if data.count(b"\r") == data.count(b"\r\n") else None
 
 
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
@@ -161,10 +169,10 @@ HEADER_SEARCH = 1000
 """Leading blank records the fast reader looks through for the header."""
 
 
-def _header_index(records: pl.DataFrame, delimiter: str) -> int | None:
-    """Index of the first record with a non-blank field; None when not near the start."""
+def _header_index(bodies: pl.Series, delimiter: str) -> int | None:
+    """Index of the first record (text) with a non-blank field; None when not near the start."""
     # A loop, but it stops at the first non-blank record, almost always the first one.
-    for index, body in enumerate(records.get_column(_BODY).head(HEADER_SEARCH)):
+    for index, body in enumerate(bodies.head(HEADER_SEARCH)):
         if any(f.strip() for f in _split_record(body, delimiter)):
             return index
     return None
@@ -191,8 +199,10 @@ def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | No
     eol = _single_line_break(data)
     if not data or eol is None or len(delimiter.encode()) != 1:
         return None  # polars takes a one-byte delimiter only
+    if b'"' not in data:
+        return _parse_unquoted(data, delimiter, eol, line_offset)
     records = _structure(data, delimiter, eol)
-    start = None if records is None else _header_index(records, delimiter)
+    start = None if records is None else _header_index(records.get_column(_BODY), delimiter)
     if records is None or start is None:
         return None
     header_line, width = records.item(start, LINE), records.item(start, FIELDS)
@@ -210,6 +220,69 @@ def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | No
     frame = _assemble(rest, values.slice(1), width, widest)
     frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
     return Parsed(header=header, header_line=header_line + line_offset, records=frame)
+
+
+def _parse_unquoted(data: bytes, delimiter: str, eol: str, line_offset: int) -> Parsed | None:
+    """``parse_fast`` for text without a quote: each physical line is exactly one record."""
+    bodies = _line_bodies(data, eol)
+    start = _header_index(bodies, delimiter)
+    if start is None:
+        return None
+    width = len(_split_record(bodies[start], delimiter))
+    if start:
+        data = data[_byte_offset(data, eol.encode(), start + 1) :]
+    rest = bodies.slice(start + 1)
+    values = _polars_values(data, delimiter, eol, width, width)
+    if values is None or values.height != rest.len() + 1:
+        return None
+    fields = _unquoted_field_counts(rest, values.slice(1))
+    widest = max(width, _largest(fields))
+    if widest > width:  # polars cut the records longer than the header: count, read wider
+        fields = _plain_field_counts(rest, delimiter)
+        widest = max(width, _largest(fields))
+        if widest > MAX_WIDENING * width + MAX_WIDENING:
+            return None  # as in parse_fast: the csv reader copes with one very long record
+        values = _polars_values(data, delimiter, eol, width, widest)
+        if values is None or values.height != rest.len() + 1:
+            return None
+    del data
+    first = start + 2  # the line after the header, numbered from 1
+    lines = pl.int_range(first, first + rest.len(), dtype=pl.Int64, eager=True)
+    rest_frame = pl.DataFrame([lines.alias(LINE), fields.alias(FIELDS)])
+    header = tuple("" if v is None else v for v in values.row(0)[:width])
+    frame = _assemble(rest_frame, values.slice(1), width, widest)
+    frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
+    return Parsed(header=header, header_line=start + 1 + line_offset, records=frame)
+
+
+def _unquoted_field_counts(bodies: pl.Series, values: pl.DataFrame) -> pl.Series:
+    """Fields per line, when no field is quoted: every byte of a line not in a value is a delimiter.
+
+    ``values`` are polars' reading of the lines, padded with "" where a line is short and cut
+    where it is longer; a line longer than the values' width shows as more fields than that.
+    """
+    lengths = values.select(
+        pl.lit(bodies.str.len_bytes().cast(pl.Int64)).alias(_BODY),
+        pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64)).alias("_values"),
+    )
+    delimiters = pl.col(_BODY) - pl.col("_values")
+    return lengths.select(
+        pl.when(pl.col(_BODY) == 0).then(0).otherwise(delimiters + 1).alias(FIELDS)
+    ).to_series()
+
+
+def _largest(counts: pl.Series) -> int:
+    """The largest of the counts; 0 when there are none."""
+    largest = counts.max()
+    return largest if isinstance(largest, int) else 0
+
+
+def _plain_field_counts(bodies: pl.Series, delimiter: str) -> pl.Series:
+    """Fields per line of text without quotes: one more than its delimiters; a blank line has none."""
+    delimiters = bodies.str.count_matches(delimiter, literal=True).cast(pl.Int64)
+    return pl.select(
+        pl.when(pl.lit(bodies) == "").then(0).otherwise(pl.lit(delimiters) + 1).alias(FIELDS)
+    ).to_series()
 
 
 def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
@@ -252,9 +325,10 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
     """Records: lines and field counts from the analysis, values from polars, extras apart."""
     frame = pl.concat([rest.select(LINE, FIELDS), values], how="horizontal")
     # polars pads short records; a field the record did not have is null, not "".
+    short = (rest.get_column(FIELDS) < width).any()
     present = [
         pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
-        for i in range(width)
+        for i in range(width if short else 0)
     ]
     extra = pl.lit(None, pl.List(pl.String))
     if widest > width:

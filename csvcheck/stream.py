@@ -36,7 +36,7 @@ from .output import (
     prepare_folder,
     write_report,
 )
-from .read import parse
+from .read import parse_utf8
 from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
 from .sniff import Sniffed, line_endings
@@ -198,7 +198,8 @@ class _BatchedCheck:
         """Check one batch of records and pass its rows on."""
         splitter = self.splitter
         offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)
-        parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text), line_offset=offset)
+        data = self.prefix.encode() + chunk.data
+        parsed = parse_utf8(data, self.sniffed.delimiter, line_offset=offset)
         if splitter is None:
             splitter = self._start(parsed.header)
         records = per_record.with_problems(parsed)
