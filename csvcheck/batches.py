@@ -53,9 +53,11 @@ def confirm_encoding(path: Path, encoding: str) -> str | None:
     # far cheaper than decoding: blocks go to the decoder from the first non-ASCII one on.
     only_ascii = _bytes_are_characters(encoding)
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    buffer = bytearray(BLOCK_BYTES)  # one buffer for every block
+    with path.open("rb", buffering=0) as handle:
         try:
-            while block := handle.read(BLOCK_BYTES):
+            while read := handle.readinto(buffer):
+                block = buffer if read == len(buffer) else buffer[:read]
                 digest.update(block)
                 only_ascii = only_ascii and block.isascii()
                 if not only_ascii:
@@ -66,18 +68,18 @@ def confirm_encoding(path: Path, encoding: str) -> str | None:
     return digest.hexdigest()
 
 
-def _last_line_break(data: bytes, end: int) -> int:
+def _last_line_break(data: bytes | bytearray, end: int, size: int) -> int:
     """Position of the last LF, or lone CR, before ``end``; -1 when there is none."""
     while True:
         lf, cr = data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)
         if cr <= lf:
             return lf
-        if cr + 1 < len(data) and data[cr + 1] != ord("\n"):
+        if cr + 1 < size and data[cr + 1] != ord("\n"):
             return cr
         end = cr  # a CR at the very end may be the first half of a CRLF
 
 
-def _open_quote(data: bytes, position: int, delimiter: int) -> int:
+def _open_quote(data: bytes | bytearray, position: int, delimiter: int) -> int:
     """Where the quoted field open at ``position`` starts, or -1 when none is open.
 
     Python's CSV reader opens a quoted field only with a quote at the start of a field; in a
@@ -104,11 +106,15 @@ def _open_quote(data: bytes, position: int, delimiter: int) -> int:
     return flips[0] if len(flips) % 2 else -1
 
 
-def record_end(data: bytes, delimiter: str = ",") -> int:
-    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none."""
-    end = len(data)
+def record_end(data: bytes | bytearray, delimiter: str = ",", size: int | None = None) -> int:
+    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none.
+
+    ``size``: only the first so many bytes of ``data`` hold text (all of them by default).
+    """
+    end = len(data) if size is None else size
+    size = end
     separator = ord(delimiter)
-    while (line_break := _last_line_break(data, end)) >= 0:
+    while (line_break := _last_line_break(data, end, size)) >= 0:
         opened = _open_quote(data, line_break, separator)
         if opened < 0:
             return line_break + 1
@@ -132,23 +138,31 @@ class Chunk:
 
 def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
     """The file's records in batches of about ``batch_bytes``, each cut after a whole record."""
-    line, consumed, pending = 1, 0, b""
-    with path.open("rb") as handle:
+    line, consumed = 1, 0
+    # One buffer for every batch: the rest of the last batch, then the next block read into it.
+    # Each batch is then copied once (the old read, join and cut copied it three times).
+    buffer, held = bytearray(batch_bytes), 0
+    with path.open("rb", buffering=0) as handle:
         while True:
-            block = handle.read(batch_bytes)
-            pending = pending + block if pending else block
-            cut = record_end(pending, sniffed.delimiter) if block else len(pending)
+            if len(buffer) < held + batch_bytes:  # a record longer than a batch: make room
+                buffer.extend(bytes(held + batch_bytes - len(buffer)))
+            with memoryview(buffer) as view:
+                read = handle.readinto(view[held : held + batch_bytes])
+                held += read
+                cut = record_end(buffer, sniffed.delimiter, held) if read else held
+                piece = bytes(view[:cut])
             if not cut:
-                if block:
+                if read:
                     continue  # one record longer than a batch: read on
                 return
-            piece, pending = pending[:cut], pending[cut:]
+            buffer[: held - cut] = buffer[cut:held]
+            held -= cut
             breaks = _line_breaks(piece)
             data = _as_utf8(piece, sniffed.encoding, first=not consumed)
             consumed += cut
             yield Chunk(data, line, consumed, breaks)
             line += sum(breaks)
-            if not block:
+            if not read:
                 return
 
 

@@ -54,21 +54,30 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
     return _parse(sniffed.text.encode("utf-8"), sniffed.delimiter, line_offset, sniffed.text)
 
 
-def parse_utf8(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed:
-    """``parse`` for text that is already UTF-8 bytes (a batch of a file): no decode needed."""
-    return _parse(data, delimiter, line_offset, None)
+def parse_utf8(
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: int | None = None
+) -> Parsed:
+    """``parse`` for text that is already UTF-8 bytes (a batch of a file): no decode needed.
+
+    ``line_breaks``: the physical line breaks in ``data`` (CRLF, LF and lone CR), when the
+    caller has counted them, so that they are not counted again. Polars' reading is still
+    checked against the count: were it wrong, the records would come from a slower reader.
+    """
+    return _parse(data, delimiter, line_offset, None, line_breaks)
 
 
-def _parse(data: bytes, delimiter: str, line_offset: int, text: str | None) -> Parsed:
+def _parse(
+    data: bytes, delimiter: str, line_offset: int, text: str | None, line_breaks: int | None = None
+) -> Parsed:
     """``text`` is ``data`` decoded, when the caller has it; decoded here only if needed."""
-    parsed = parse_fast(data, delimiter, line_offset)
+    parsed = parse_fast(data, delimiter, line_offset, line_breaks)
     read_text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
         read_text = data.decode("utf-8") if text is None else text
         parsed = parse_with_csv(read_text, delimiter, line_offset)
     found = [parsed.problems, cell_problems(parsed.records, data, delimiter)]
     if b'"' in data:  # without a quote no field can span lines
-        last_line = physical_line_count(data) + line_offset
+        last_line = physical_line_count(data, line_breaks) + line_offset
         found.append(spanning_records(parsed, last_line, delimiter, read_text, line_offset))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
@@ -89,10 +98,13 @@ def _single_line_break(data: bytes) -> str | None:
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
 
 
-def _line_bodies(data: bytes, eol: str) -> pl.Series:
-    """Physical lines without their line break (and without a CR before an LF)."""
+def _line_bodies(data: bytes, eol: str, breaks: int | None) -> pl.Series:
+    """Physical lines without their line break (and without a CR before an LF).
+
+    ``breaks``: the line breaks in ``data`` when known (the one kind ``eol``), else counted.
+    """
     end = eol.encode()
-    expected = data.count(end) + (0 if data.endswith(end) else 1)
+    expected = (data.count(end) if breaks is None else breaks) + (0 if data.endswith(end) else 1)
     # polars reads a one-column "CSV" of lines in parallel; the separator must not occur.
     separator = next((s for s in _LINE_SEPARATORS if s.encode() not in data), None)
     if separator is not None:
@@ -118,9 +130,9 @@ def _line_bodies(data: bytes, eol: str) -> pl.Series:
     return pieces.str.strip_suffix("\r") if eol == "\n" else pieces
 
 
-def _physical_lines(data: bytes, eol: str) -> pl.DataFrame:
+def _physical_lines(data: bytes, eol: str, breaks: int | None) -> pl.DataFrame:
     """One row per physical line: its number, body, quote count, record."""
-    lines = _line_bodies(data, eol).to_frame()
+    lines = _line_bodies(data, eol, breaks).to_frame()
     quotes = pl.col(_BODY).str.count_matches('"', literal=True)
     open_after = (quotes.cum_sum() % 2) == 1
     return lines.with_columns(
@@ -178,9 +190,9 @@ def _header_index(bodies: pl.Series, delimiter: str) -> int | None:
     return None
 
 
-def _structure(data: bytes, delimiter: str, eol: str) -> pl.DataFrame | None:
+def _structure(data: bytes, delimiter: str, eol: str, breaks: int | None) -> pl.DataFrame | None:
     """Records from the line analysis: ``_line``, ``_fields`` and (first few) text."""
-    lines = _physical_lines(data, eol)
+    lines = _physical_lines(data, eol, breaks)
     if lines.is_empty() or lines.get_column("_open").last():
         return None  # an unclosed quote at the end of the file: the csv reader reports it
     records = _field_counts(_record_texts(lines), delimiter)
@@ -191,17 +203,20 @@ def _structure(data: bytes, delimiter: str, eol: str) -> pl.DataFrame | None:
     return records.select(LINE, FIELDS, pl.when(keep).then(pl.col(_BODY)).alias(_BODY))
 
 
-def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | None:
+def parse_fast(
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: int | None = None
+) -> Parsed | None:
     """Polars for the values, line analysis for structure; None when it cannot be trusted.
 
-    ``data`` is UTF-8 text; ``line_offset`` is added to every line number.
+    ``data`` is UTF-8 text; ``line_offset`` is added to every line number; ``line_breaks``
+    as in ``parse_utf8``.
     """
     eol = _single_line_break(data)
     if not data or eol is None or len(delimiter.encode()) != 1:
         return None  # polars takes a one-byte delimiter only
     if b'"' not in data:
-        return _parse_unquoted(data, delimiter, eol, line_offset)
-    records = _structure(data, delimiter, eol)
+        return _parse_unquoted(data, delimiter, eol, line_offset, line_breaks)
+    records = _structure(data, delimiter, eol, line_breaks)
     start = None if records is None else _header_index(records.get_column(_BODY), delimiter)
     if records is None or start is None:
         return None
@@ -222,9 +237,11 @@ def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | No
     return Parsed(header=header, header_line=header_line + line_offset, records=frame)
 
 
-def _parse_unquoted(data: bytes, delimiter: str, eol: str, line_offset: int) -> Parsed | None:
+def _parse_unquoted(
+    data: bytes, delimiter: str, eol: str, line_offset: int, breaks: int | None
+) -> Parsed | None:
     """``parse_fast`` for text without a quote: each physical line is exactly one record."""
-    bodies = _line_bodies(data, eol)
+    bodies = _line_bodies(data, eol, breaks)
     start = _header_index(bodies, delimiter)
     if start is None:
         return None
@@ -235,24 +252,47 @@ def _parse_unquoted(data: bytes, delimiter: str, eol: str, line_offset: int) -> 
     values = _polars_values(data, delimiter, eol, width, width)
     if values is None or values.height != rest.len() + 1:
         return None
-    fields = _unquoted_field_counts(rest, values.slice(1))
-    widest = max(width, _largest(fields))
-    if widest > width:  # polars cut the records longer than the header: count, read wider
-        fields = _plain_field_counts(rest, delimiter)
-        widest = max(width, _largest(fields))
-        if widest > MAX_WIDENING * width + MAX_WIDENING:
-            return None  # as in parse_fast: the csv reader copes with one very long record
-        values = _polars_values(data, delimiter, eol, width, widest)
-        if values is None or values.height != rest.len() + 1:
-            return None
-    del data
-    first = start + 2  # the line after the header, numbered from 1
-    lines = pl.int_range(first, first + rest.len(), dtype=pl.Int64, eager=True)
-    rest_frame = pl.DataFrame([lines.alias(LINE), fields.alias(FIELDS)])
-    header = tuple("" if v is None else v for v in values.row(0)[:width])
-    frame = _assemble(rest_frame, values.slice(1), width, widest)
-    frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
-    return Parsed(header=header, header_line=start + 1 + line_offset, records=frame)
+    header = tuple("" if v is None else v for v in values.row(0))
+    values = values.slice(1)
+    fields = _unquoted_field_counts(rest, values)
+    first = start + 2 + line_offset  # the line after the header
+    lines = pl.int_range(first, first + rest.len(), dtype=pl.Int64, eager=True).alias(LINE)
+    records = (
+        _unquoted_records(values, fields, lines, width)
+        if _largest(fields) <= width
+        else _wider_records(data, delimiter, eol, rest, width, lines)
+    )
+    if records is None:
+        return None
+    return Parsed(header=header, header_line=start + 1 + line_offset, records=records)
+
+
+def _unquoted_records(
+    values: pl.DataFrame, fields: pl.Series, lines: pl.Series, width: int
+) -> pl.DataFrame:
+    """Records no longer than the header: polars' values, null where a line has no such field."""
+    short = bool((fields < width).any())
+    cells = [
+        pl.when(pl.col(FIELDS) > i).then(pl.col(name)).alias(name) if short else pl.col(name)
+        for i, name in enumerate(values.columns)
+    ]
+    return values.with_columns(lines, fields).select(
+        LINE, FIELDS, *cells, pl.lit(None, pl.List(pl.String)).alias(EXTRA)
+    )
+
+
+def _wider_records(
+    data: bytes, delimiter: str, eol: str, bodies: pl.Series, width: int, lines: pl.Series
+) -> pl.DataFrame | None:
+    """Records when a line is longer than the header: polars cut it, so count and read wider."""
+    fields = _plain_field_counts(bodies, delimiter)
+    widest = _largest(fields)
+    if widest > MAX_WIDENING * width + MAX_WIDENING:
+        return None  # as in parse_fast: the csv reader copes with one very long record
+    values = _polars_values(data, delimiter, eol, width, widest)
+    if values is None or values.height != bodies.len() + 1:
+        return None
+    return _assemble(pl.DataFrame([lines, fields]), values.slice(1), width, widest)
 
 
 def _unquoted_field_counts(bodies: pl.Series, values: pl.DataFrame) -> pl.Series:

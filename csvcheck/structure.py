@@ -23,10 +23,14 @@ def regex_char(char: str) -> str:
     return f"\\x{{{ord(char):X}}}"
 
 
-def physical_line_count(data: bytes) -> int:
-    """Lines in the (UTF-8) text, a last line without a line break included."""
-    lf, cr = data.count(b"\n"), data.count(b"\r")
-    breaks = lf + cr - (data.count(b"\r\n") if lf and cr else 0)
+def physical_line_count(data: bytes, breaks: int | None = None) -> int:
+    """Lines in the (UTF-8) text, a last line without a line break included.
+
+    ``breaks``: the line breaks in the text (CRLF, LF and lone CR), when already counted.
+    """
+    if breaks is None:
+        lf, cr = data.count(b"\n"), data.count(b"\r")
+        breaks = lf + cr - (data.count(b"\r\n") if lf and cr else 0)
     return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
 
 
@@ -216,6 +220,8 @@ def cell_problems(records: pl.DataFrame, data: bytes, delimiter: str = ",") -> p
     if _may_hold_a_large_field(data, delimiter):
         big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
         checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
+    if not checks:
+        return empty_problems()
     found = [
         records.filter(mask.fill_null(False)).select(
             pl.col(LINE),

@@ -450,3 +450,12 @@ def test_a_field_over_the_size_bound_is_found_wherever_it_starts(at: int, delimi
 def test_a_large_file_of_short_fields_has_no_field_over_the_bound() -> None:
     text = "number,notes\n" + "9876543210,x\n" * (FIELD_SIZE_LIMIT // 10)
     assert parse_utf8(text.encode(), ",").problems.is_empty()
+
+
+@pytest.mark.parametrize("text", ["number,name\n1,a\n\n2,b\n", 'number,name\n1,"a\nb"\n2,c\n'])
+@pytest.mark.parametrize("wrong", [0, 2, 9])
+def test_a_wrong_count_of_line_breaks_still_reads_the_same_records(text: str, wrong: int) -> None:
+    right = parse_utf8(text.encode(), ",", line_offset=3)
+    given_wrong = parse_utf8(text.encode(), ",", line_offset=3, line_breaks=wrong)
+    assert (given_wrong.header, given_wrong.header_line) == (right.header, right.header_line)
+    assert_frame_equal(given_wrong.records, right.records)
