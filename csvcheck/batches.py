@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import LineBreaks
 from .sniff import Sniffed, sniff
 
 SAMPLE_BYTES = 1_000_000
@@ -132,8 +133,15 @@ class Chunk:
     """Physical line the chunk starts on."""
     end: int
     """Bytes of the file read up to the end of the chunk."""
-    breaks: tuple[int, int, int]
+    breaks: LineBreaks
     """Line breaks in the chunk: CRLF, LF, CR."""
+
+    def behind(self, head: bytes) -> Chunk:
+        """The chunk with ``head`` (whole records: the header, in front of a later batch)."""
+        crlf, lf, cr = (a + b for a, b in zip(_line_breaks(head), self.breaks, strict=True))
+        return Chunk(
+            head + self.data, self.first_line - sum(_line_breaks(head)), self.end, (crlf, lf, cr)
+        )
 
 
 def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
@@ -166,7 +174,7 @@ def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
                 return
 
 
-def _line_breaks(piece: bytes) -> tuple[int, int, int]:
+def _line_breaks(piece: bytes) -> LineBreaks:
     """CRLF, LF and lone CR line breaks in the bytes."""
     lf = piece.count(b"\n")
     if b"\r" not in piece:  # a quick search: most files have no CR at all

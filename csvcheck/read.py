@@ -24,6 +24,7 @@ from .records import FIELDS as FIELDS
 from .records import LINE as LINE
 from .records import PROBLEM_CODE as PROBLEM_CODE
 from .records import PROBLEM_DETAIL as PROBLEM_DETAIL
+from .records import LineBreaks as LineBreaks
 from .records import Parsed as Parsed
 from .records import empty_records as empty_records
 from .records import field_name as field_name
@@ -31,11 +32,9 @@ from .sniff import Sniffed
 from .structure import (
     cell_problems,
     physical_line_count,
-    quoting_marks,
     regex_char,
     spanning_records,
     unclosed_quote,
-    well_formed,
 )
 
 MAX_WIDENING = 4
@@ -55,19 +54,24 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
 
 
 def parse_utf8(
-    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: int | None = None
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: LineBreaks | None = None
 ) -> Parsed:
     """``parse`` for text that is already UTF-8 bytes (a batch of a file): no decode needed.
 
-    ``line_breaks``: the physical line breaks in ``data`` (CRLF, LF and lone CR), when the
-    caller has counted them, so that they are not counted again. Polars' reading is still
-    checked against the count: were it wrong, the records would come from a slower reader.
+    ``line_breaks``: the CRLF, LF and lone CR line breaks in ``data``, when the caller has
+    counted them (``batches.Chunk.breaks``), so that they are not counted again. They must
+    be the true counts: they decide which line break the text uses. Polars' reading is still
+    checked against them, and a disagreement sends the text to a slower reader.
     """
     return _parse(data, delimiter, line_offset, None, line_breaks)
 
 
 def _parse(
-    data: bytes, delimiter: str, line_offset: int, text: str | None, line_breaks: int | None = None
+    data: bytes,
+    delimiter: str,
+    line_offset: int,
+    text: str | None,
+    line_breaks: LineBreaks | None = None,
 ) -> Parsed:
     """``text`` is ``data`` decoded, when the caller has it; decoded here only if needed."""
     parsed = parse_fast(data, delimiter, line_offset, line_breaks)
@@ -77,7 +81,8 @@ def _parse(
         parsed = parse_with_csv(read_text, delimiter, line_offset)
     found = [parsed.problems, cell_problems(parsed.records, data, delimiter)]
     if b'"' in data:  # without a quote no field can span lines
-        last_line = physical_line_count(data, line_breaks) + line_offset
+        breaks = None if line_breaks is None else sum(line_breaks)
+        last_line = physical_line_count(data, breaks) + line_offset
         found.append(spanning_records(parsed, last_line, delimiter, read_text, line_offset))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
@@ -86,8 +91,11 @@ def _parse(
 # ---------------------------------------------------------------------------- fast reader
 
 
-def _single_line_break(data: bytes) -> str | None:
+def _single_line_break(data: bytes, breaks: LineBreaks | None) -> str | None:
     """The one line break the text uses, or None when it mixes a lone CR with LF."""
+    if breaks is not None:
+        crlf, lf, cr = breaks
+        return "\n" if not cr else "\r" if not crlf + lf else None
     if b"\r" not in data:  # a quick search, where counting would read every byte
         return "\n"
     if b"\n" not in data:
@@ -157,24 +165,34 @@ def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([singles, joined]).sort(_REC)
 
 
+_QUOTED_SECTION = '"(?:[^"]|"")*"'
+
+
 def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
-    """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
-    plain = pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1
-    fields = records.select(
-        pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
-    ).to_series()
-    # Quoted fields with no delimiter and no doubled quote inside keep the plain count right
-    # (a quick match); only the other records need the counting pass.
+    """Add ``_fields`` to records with a quote; None when one's quotes are not RFC 4180's kind.
+
+    Records without a quote get a null count here: ``_read_values`` counts them for less.
+    """
     d = regex_char(delimiter)
+    field = f'(?:{_QUOTED_SECTION}|[^"{d}]*)'
     simple_field = f'(?:"[^"{d}]*"|[^"{d}]*)'
     quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
     bodies = records.get_column(_BODY).gather(quoted)
+    # Quoted fields with no delimiter and no quote inside: every delimiter separates fields (a
+    # quick match). Otherwise, in a well-formed record a quoted section is a whole field, and
+    # the delimiters left once the sections are taken out are the ones between fields.
     simple = bodies.str.contains(f"^{simple_field}(?:{d}{simple_field})*$")
-    marks = quoting_marks(bodies.filter(~simple), delimiter)
-    if not well_formed(marks).all():
+    others = bodies.filter(~simple)
+    if not others.str.contains(f"^{field}(?:{d}{field})*$").all():
         return None
-    counts = marks.str.len_bytes().cast(pl.Int64)
-    return records.with_columns(fields.scatter(quoted.filter(~simple), counts))
+    outside = others.str.replace_all(_QUOTED_SECTION, "")
+    fields = pl.repeat(None, records.height, dtype=pl.Int64, eager=True).alias(FIELDS)
+    for where, texts in (
+        (quoted.filter(simple), bodies.filter(simple)),
+        (quoted.filter(~simple), outside),
+    ):
+        fields = fields.scatter(where, texts.str.count_matches(delimiter, literal=True) + 1)
+    return records.with_columns(fields)
 
 
 HEADER_SEARCH = 1000
@@ -191,138 +209,95 @@ def _header_index(bodies: pl.Series, delimiter: str) -> int | None:
 
 
 def _structure(data: bytes, delimiter: str, eol: str, breaks: int | None) -> pl.DataFrame | None:
-    """Records from the line analysis: ``_line``, ``_fields`` and (first few) text."""
+    """Records from the line analysis: ``_line``, ``_fields`` (of quoted ones) and text."""
+    if b'"' not in data:  # every physical line is one record
+        bodies = _line_bodies(data, eol, breaks).to_frame()
+        return bodies.select(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
+            pl.lit(None, pl.Int64).alias(FIELDS),
+            _BODY,
+        )
     lines = _physical_lines(data, eol, breaks)
     if lines.is_empty() or lines.get_column("_open").last():
         return None  # an unclosed quote at the end of the file: the csv reader reports it
     records = _field_counts(_record_texts(lines), delimiter)
-    if records is None:
-        return None
-    # Only the header search needs record text; the rest of it would only hold memory.
-    keep = pl.int_range(pl.len()) < HEADER_SEARCH
-    return records.select(LINE, FIELDS, pl.when(keep).then(pl.col(_BODY)).alias(_BODY))
+    return None if records is None else records.select(LINE, FIELDS, _BODY)
 
 
 def parse_fast(
-    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: int | None = None
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: LineBreaks | None = None
 ) -> Parsed | None:
     """Polars for the values, line analysis for structure; None when it cannot be trusted.
 
     ``data`` is UTF-8 text; ``line_offset`` is added to every line number; ``line_breaks``
     as in ``parse_utf8``.
     """
-    eol = _single_line_break(data)
+    eol = _single_line_break(data, line_breaks)
     if not data or eol is None or len(delimiter.encode()) != 1:
         return None  # polars takes a one-byte delimiter only
-    if b'"' not in data:
-        return _parse_unquoted(data, delimiter, eol, line_offset, line_breaks)
-    records = _structure(data, delimiter, eol, line_breaks)
+    breaks = None if line_breaks is None else sum(line_breaks)  # all of the one kind, eol
+    records = _structure(data, delimiter, eol, breaks)
     start = None if records is None else _header_index(records.get_column(_BODY), delimiter)
     if records is None or start is None:
         return None
-    header_line, width = records.item(start, LINE), records.item(start, FIELDS)
+    header_line = records.item(start, LINE)
+    width = len(_split_record(records.item(start, _BODY), delimiter))
     if header_line > 1:
         data = data[_byte_offset(data, eol.encode(), header_line) :]
-    rest = records.slice(start + 1).drop(_BODY)
-    widest = max(width, rest.select(pl.col(FIELDS).max()).item() or 0)
-    if widest > MAX_WIDENING * width + MAX_WIDENING:
-        return None  # a frame that wide for one odd record would not fit; the csv reader copes
-    values = _polars_values(data, delimiter, eol, width, widest)
-    del data
-    if values is None or values.height != rest.height + 1:
+    found = _read_values(data, delimiter, eol, records.slice(start + 1), width)
+    if found is None:
         return None  # polars and the line analysis disagree: trust neither, use the csv reader
-    header = tuple("" if v is None else v for v in values.row(0)[:width])
-    frame = _assemble(rest, values.slice(1), width, widest)
+    header, frame = found
     frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
     return Parsed(header=header, header_line=header_line + line_offset, records=frame)
 
 
-def _parse_unquoted(
-    data: bytes, delimiter: str, eol: str, line_offset: int, breaks: int | None
-) -> Parsed | None:
-    """``parse_fast`` for text without a quote: each physical line is exactly one record."""
-    bodies = _line_bodies(data, eol, breaks)
-    start = _header_index(bodies, delimiter)
-    if start is None:
+def _read_values(
+    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, width: int
+) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+    """The header and the records after it: polars' values, every record's field count."""
+    widest = max(width, _largest(rest.get_column(FIELDS)))
+    values = _polars_values(data, delimiter, eol, width, widest, rest.height)
+    if values is None:
         return None
-    width = len(_split_record(bodies[start], delimiter))
-    if start:
-        data = data[_byte_offset(data, eol.encode(), start + 1) :]
-    rest = bodies.slice(start + 1)
-    values = _polars_values(data, delimiter, eol, width, width)
-    if values is None or values.height != rest.len() + 1:
-        return None
-    header = tuple("" if v is None else v for v in values.row(0))
-    values = values.slice(1)
-    fields = _unquoted_field_counts(rest, values)
-    first = start + 2 + line_offset  # the line after the header
-    lines = pl.int_range(first, first + rest.len(), dtype=pl.Int64, eager=True).alias(LINE)
-    records = (
-        _unquoted_records(values, fields, lines, width)
-        if _largest(fields) <= width
-        else _wider_records(data, delimiter, eol, rest, width, lines)
-    )
-    if records is None:
-        return None
-    return Parsed(header=header, header_line=start + 1 + line_offset, records=records)
+    fields = _uncounted_fields(rest, values.slice(1))
+    if _largest(fields) > widest:  # polars cut a record without quotes: count it, read wider
+        fields = _uncounted_fields(rest, None, delimiter)
+        widest = _largest(fields)
+        values = _polars_values(data, delimiter, eol, width, widest, rest.height)
+        if values is None:
+            return None
+    header = tuple("" if v is None else v for v in values.row(0)[:width])
+    return header, _assemble(rest.get_column(LINE), fields, values.slice(1), width, widest)
 
 
-def _unquoted_records(
-    values: pl.DataFrame, fields: pl.Series, lines: pl.Series, width: int
-) -> pl.DataFrame:
-    """Records no longer than the header: polars' values, null where a line has no such field."""
-    short = bool((fields < width).any())
-    cells = [
-        pl.when(pl.col(FIELDS) > i).then(pl.col(name)).alias(name) if short else pl.col(name)
-        for i, name in enumerate(values.columns)
-    ]
-    return values.with_columns(lines, fields).select(
-        LINE, FIELDS, *cells, pl.lit(None, pl.List(pl.String)).alias(EXTRA)
-    )
+def _uncounted_fields(
+    rest: pl.DataFrame, values: pl.DataFrame | None, delimiter: str = ","
+) -> pl.Series:
+    """``_fields`` with the records not counted yet (those without a quote) counted.
 
-
-def _wider_records(
-    data: bytes, delimiter: str, eol: str, bodies: pl.Series, width: int, lines: pl.Series
-) -> pl.DataFrame | None:
-    """Records when a line is longer than the header: polars cut it, so count and read wider."""
-    fields = _plain_field_counts(bodies, delimiter)
-    widest = _largest(fields)
-    if widest > MAX_WIDENING * width + MAX_WIDENING:
-        return None  # as in parse_fast: the csv reader copes with one very long record
-    values = _polars_values(data, delimiter, eol, width, widest)
-    if values is None or values.height != bodies.len() + 1:
-        return None
-    return _assemble(pl.DataFrame([lines, fields]), values.slice(1), width, widest)
-
-
-def _unquoted_field_counts(bodies: pl.Series, values: pl.DataFrame) -> pl.Series:
-    """Fields per line, when no field is quoted: every byte of a line not in a value is a delimiter.
-
-    ``values`` are polars' reading of the lines, padded with "" where a line is short and cut
-    where it is longer; a line longer than the values' width shows as more fields than that.
+    In a record without quotes every byte not in a value is a delimiter: with polars' values
+    (padded with "" where a record is short, cut where it is longer, which then shows as more
+    fields than the values' width), the counts come from lengths. Without values, from the text.
     """
-    lengths = values.select(
-        pl.lit(bodies.str.len_bytes().cast(pl.Int64)).alias(_BODY),
-        pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64)).alias("_values"),
-    )
-    delimiters = pl.col(_BODY) - pl.col("_values")
-    return lengths.select(
-        pl.when(pl.col(_BODY) == 0).then(0).otherwise(delimiters + 1).alias(FIELDS)
-    ).to_series()
+    text = pl.col(_BODY)
+    if values is None:
+        between = text.str.count_matches(delimiter, literal=True).cast(pl.Int64)
+        frame = rest
+    else:
+        in_values = pl.sum_horizontal(
+            pl.col(c).str.len_bytes().cast(pl.Int64) for c in values.columns
+        )
+        between = text.str.len_bytes().cast(pl.Int64) - in_values
+        frame = values.with_columns(rest.get_column(_BODY))
+    counted = pl.when(text == "").then(0).otherwise(between + 1)
+    return frame.select(pl.coalesce(rest.get_column(FIELDS), counted).alias(FIELDS)).to_series()
 
 
 def _largest(counts: pl.Series) -> int:
     """The largest of the counts; 0 when there are none."""
     largest = counts.max()
     return largest if isinstance(largest, int) else 0
-
-
-def _plain_field_counts(bodies: pl.Series, delimiter: str) -> pl.Series:
-    """Fields per line of text without quotes: one more than its delimiters; a blank line has none."""
-    delimiters = bodies.str.count_matches(delimiter, literal=True).cast(pl.Int64)
-    return pl.select(
-        pl.when(pl.lit(bodies) == "").then(0).otherwise(pl.lit(delimiters) + 1).alias(FIELDS)
-    ).to_series()
 
 
 def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
@@ -335,9 +310,11 @@ def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
 
 
 def _polars_values(
-    data: bytes, delimiter: str, eol: str, width: int, widest: int
+    data: bytes, delimiter: str, eol: str, width: int, widest: int, records: int
 ) -> pl.DataFrame | None:
-    """All fields as strings, ``widest`` columns wide; None when polars cannot read them."""
+    """The header and ``records`` records, ``widest`` strings each; None when polars cannot."""
+    if widest > MAX_WIDENING * width + MAX_WIDENING:
+        return None  # a frame that wide for one odd record would not fit; the csv reader copes
     # polars takes the column count from the first line (the header); when a record is
     # longer, a line of empty fields in front makes room for it, so that no field is cut.
     widen = widest > width
@@ -355,27 +332,28 @@ def _polars_values(
         )
     except pl.exceptions.PolarsError:
         return None
-    if values.width != widest:
+    if values.width != widest or values.height != records + 1 + widen:
         return None
     names = dict(zip(values.columns, map(field_name, range(widest)), strict=True))
     return (values.slice(1) if widen else values).rename(names)
 
 
-def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
+def _assemble(
+    lines: pl.Series, fields: pl.Series, values: pl.DataFrame, width: int, widest: int
+) -> pl.DataFrame:
     """Records: lines and field counts from the analysis, values from polars, extras apart."""
-    frame = pl.concat([rest.select(LINE, FIELDS), values], how="horizontal")
     # polars pads short records; a field the record did not have is null, not "".
-    short = (rest.get_column(FIELDS) < width).any()
+    short = bool((fields < width).any())
     present = [
-        pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
-        for i in range(width if short else 0)
+        pl.when(pl.col(FIELDS) > i).then(pl.col(name)).alias(name) if short else pl.col(name)
+        for i, name in enumerate(map(field_name, range(width)))
     ]
     extra = pl.lit(None, pl.List(pl.String))
     if widest > width:
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
-    frame = frame.with_columns(*present, extra.alias(EXTRA))
-    return frame.select(empty_records(width).columns).rechunk()
+    frame = values.with_columns(lines, fields)
+    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA))
 
 
 def _split_record(record: str, delimiter: str) -> list[str]:

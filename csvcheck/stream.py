@@ -198,8 +198,8 @@ class _BatchedCheck:
         """Check one batch of records and pass its rows on."""
         splitter = self.splitter
         offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)
-        data, breaks = self.prefix.encode() + chunk.data, _breaks(self.prefix) + sum(chunk.breaks)
-        parsed = parse_utf8(data, self.sniffed.delimiter, offset, line_breaks=breaks)
+        batch = chunk.behind(self.prefix.encode())
+        parsed = parse_utf8(batch.data, self.sniffed.delimiter, offset, line_breaks=batch.breaks)
         if splitter is None:
             splitter = self._start(parsed.header)
         records = per_record.with_problems(parsed)

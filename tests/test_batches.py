@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from csvcheck import batches
-from csvcheck.batches import chunks, confirm_encoding, sniff_start
+from csvcheck.batches import Chunk, chunks, confirm_encoding, sniff_start
 from csvcheck.pipeline import check_file
 from csvcheck.rules import Rules
 from csvcheck.stream import Progress, check_large
@@ -114,3 +114,10 @@ def test_a_file_without_quotes_checked_in_batches_equals_the_check_in_memory(
     assert batched.stats.total > 2_800
     assert {"ragged-row", "blank-row"} <= set(batched.codes)
     same_reports(batched, whole)
+
+
+def test_a_header_in_front_of_a_chunk_adds_its_bytes_and_line_breaks() -> None:
+    chunk = Chunk(b"1,a\r\n2,b\r\n", first_line=40, end=900, breaks=(2, 0, 0))
+    batch = chunk.behind(b'number,"na\rme"\n')
+    assert batch.data == b'number,"na\rme"\n1,a\r\n2,b\r\n'
+    assert (batch.breaks, batch.first_line, batch.end) == ((2, 1, 1), 38, 900)

@@ -452,10 +452,51 @@ def test_a_large_file_of_short_fields_has_no_field_over_the_bound() -> None:
     assert parse_utf8(text.encode(), ",").problems.is_empty()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "number,name\n1,a\n\n2,b\n",
+        'number,name\r\n1,"a\r\nb"\r\n2,c',
+        "number,name\r1,a\r\r2,b\r",
+        "number,name\n1,a\r\n2,b\r3,c\n",
+    ],
+    ids=["lf", "crlf-quoted", "cr", "mixed"],
+)
+def test_line_breaks_counted_by_the_caller_give_what_counting_here_gives(text: str) -> None:
+    data = text.encode()
+    crlf = data.count(b"\r\n")
+    counted = (crlf, data.count(b"\n") - crlf, data.count(b"\r") - crlf)
+    own = parse_utf8(data, ",", line_offset=3)
+    given = parse_utf8(data, ",", line_offset=3, line_breaks=counted)
+    assert (given.header, given.header_line) == (own.header, own.header_line)
+    assert_frame_equal(given.records, own.records)
+    assert_frame_equal(given.problems, own.problems)
+
+
 @pytest.mark.parametrize("text", ["number,name\n1,a\n\n2,b\n", 'number,name\n1,"a\nb"\n2,c\n'])
 @pytest.mark.parametrize("wrong", [0, 2, 9])
-def test_a_wrong_count_of_line_breaks_still_reads_the_same_records(text: str, wrong: int) -> None:
+def test_a_wrong_count_of_lf_line_breaks_still_reads_the_same_records(
+    text: str, wrong: int
+) -> None:
     right = parse_utf8(text.encode(), ",", line_offset=3)
-    given_wrong = parse_utf8(text.encode(), ",", line_offset=3, line_breaks=wrong)
+    given_wrong = parse_utf8(text.encode(), ",", line_offset=3, line_breaks=(0, wrong, 0))
     assert (given_wrong.header, given_wrong.header_line) == (right.header, right.header_line)
     assert_frame_equal(given_wrong.records, right.records)
+
+
+def test_a_record_without_quotes_longer_than_every_quoted_one_keeps_every_field() -> None:
+    text = 'a,b\n"x, y",1\n1,2,3,4,5\n"p""q",2\n\n6\n'
+    parsed = same_as_the_csv_module(text)
+    assert [(r["_fields"], r["c0"], r["_extra"]) for r in rows(parsed)] == [
+        (2, "x, y", None),
+        (5, "1", ["3", "4", "5"]),
+        (2, 'p"q', None),
+        (0, None, None),
+        (1, "6", None),
+    ]
+
+
+def test_quoted_records_are_counted_with_delimiters_and_quotes_inside_their_fields() -> None:
+    text = 'a;b;c\n"1;2";"say ""hi; there""";\n"x"\n"";"";"";""\n"m\nn";o\n'
+    parsed = same_as_the_csv_module(text, ";")
+    assert [(r["_line"], r["_fields"]) for r in rows(parsed)] == [(2, 3), (3, 1), (4, 4), (5, 2)]
