@@ -154,6 +154,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
 
 def line_endings(text: str) -> str:
     """Name the line-ending style of the text."""
+    if "\r" not in text:  # a quick search; counting CRLF reads the text slowly
+        return "LF" if "\n" in text else "none"
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     cr = text.count("\r") - crlf
