@@ -260,38 +260,18 @@ def _read_values(
     values = _polars_values(data, delimiter, eol, width, widest, rest.height)
     if values is None:
         return None
-    fields = _uncounted_fields(rest, values.slice(1))
-    if _largest(fields) > widest:  # polars cut a record without quotes: count it, read wider
-        fields = _uncounted_fields(rest, None, delimiter)
-        widest = _largest(fields)
+    header = tuple("" if v is None else v for v in values.row(0)[:width])
+    records = _assemble(rest, values.slice(1), width, widest)
+    if _largest(records.get_column(FIELDS)) > widest:  # polars cut a record: count, read wider
+        between = pl.col(_BODY).str.count_matches(delimiter, literal=True).cast(pl.Int64)
+        plain = pl.when(pl.col(_BODY) == "").then(0).otherwise(between + 1)
+        rest = rest.with_columns(pl.coalesce(FIELDS, plain).alias(FIELDS))
+        widest = _largest(rest.get_column(FIELDS))
         values = _polars_values(data, delimiter, eol, width, widest, rest.height)
         if values is None:
             return None
-    header = tuple("" if v is None else v for v in values.row(0)[:width])
-    return header, _assemble(rest.get_column(LINE), fields, values.slice(1), width, widest)
-
-
-def _uncounted_fields(
-    rest: pl.DataFrame, values: pl.DataFrame | None, delimiter: str = ","
-) -> pl.Series:
-    """``_fields`` with the records not counted yet (those without a quote) counted.
-
-    In a record without quotes every byte not in a value is a delimiter: with polars' values
-    (padded with "" where a record is short, cut where it is longer, which then shows as more
-    fields than the values' width), the counts come from lengths. Without values, from the text.
-    """
-    text = pl.col(_BODY)
-    if values is None:
-        between = text.str.count_matches(delimiter, literal=True).cast(pl.Int64)
-        frame = rest
-    else:
-        in_values = pl.sum_horizontal(
-            pl.col(c).str.len_bytes().cast(pl.Int64) for c in values.columns
-        )
-        between = text.str.len_bytes().cast(pl.Int64) - in_values
-        frame = values.with_columns(rest.get_column(_BODY))
-    counted = pl.when(text == "").then(0).otherwise(between + 1)
-    return frame.select(pl.coalesce(rest.get_column(FIELDS), counted).alias(FIELDS)).to_series()
+        records = _assemble(rest, values.slice(1), width, widest)
+    return header, records
 
 
 def _largest(counts: pl.Series) -> int:
@@ -338,22 +318,29 @@ def _polars_values(
     return (values.slice(1) if widen else values).rename(names)
 
 
-def _assemble(
-    lines: pl.Series, fields: pl.Series, values: pl.DataFrame, width: int, widest: int
-) -> pl.DataFrame:
-    """Records: lines and field counts from the analysis, values from polars, extras apart."""
+def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
+    """Records: lines and texts from the analysis, values from polars, extras apart.
+
+    The records not counted yet (null ``_fields``: those without a quote) are counted here. In
+    such a record every byte not in a value is a delimiter; polars pads a short record with ""
+    and cuts a long one, which then shows as more fields than ``widest``.
+    """
+    text = pl.col(_BODY)
+    in_values = pl.sum_horizontal(pl.col(c).str.len_bytes() for c in values.columns)
+    between = text.str.len_bytes().cast(pl.Int64) - in_values.cast(pl.Int64)
+    counted = pl.coalesce(FIELDS, pl.when(text == "").then(0).otherwise(between + 1))
     # polars pads short records; a field the record did not have is null, not "".
-    short = bool((fields < width).any())
     present = [
-        pl.when(pl.col(FIELDS) > i).then(pl.col(name)).alias(name) if short else pl.col(name)
-        for i, name in enumerate(map(field_name, range(width)))
+        pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
+        for i in range(width)
     ]
     extra = pl.lit(None, pl.List(pl.String))
     if widest > width:
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
-    frame = values.with_columns(lines, fields)
-    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA))
+    columns = [rest.get_column(c) for c in (LINE, FIELDS, _BODY)]
+    frame = values.lazy().with_columns(columns).with_columns(counted.alias(FIELDS))
+    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect()
 
 
 def _split_record(record: str, delimiter: str) -> list[str]:
