@@ -2,9 +2,10 @@
 
 The frame is described in ``records.py``. Two readers give the same frame. The fast one lets
 polars parse the values and works out where each record starts and how many fields it has
-from the physical lines, vectorized: a line break is inside a quoted field exactly when the
-quotes before it are odd in number. It is used when every record is well-formed (a quote
-only opens a field and closes it) and the line breaks are one kind (LF, CRLF, or CR).
+from the physical lines (``lines.py``), vectorized; a record without a quote is counted from
+the lengths of polars' values (each byte of it not in a value is a delimiter). It is used
+when every record is well-formed (a quote only opens a field and closes it) and the line
+breaks are one kind (LF, CRLF, or CR).
 Anything else, and any disagreement between the two views of the file, goes to the csv
 module, record by record, which is slower but reads every byte string the way Python's csv
 does.
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from .errors import InputError
+from .lines import BODY, record_structure, single_line_break
 from .records import EXTRA as EXTRA
 from .records import FIELDS as FIELDS
 from .records import LINE as LINE
@@ -32,7 +34,6 @@ from .sniff import Sniffed
 from .structure import (
     cell_problems,
     physical_line_count,
-    regex_char,
     spanning_records,
     unclosed_quote,
 )
@@ -40,8 +41,6 @@ from .structure import (
 MAX_WIDENING = 4
 """The fast reader makes room for records up to about this many times the header's width."""
 _CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; structure.py reports
-_REC = "_rec"
-_BODY = "_body"
 
 
 def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
@@ -91,110 +90,6 @@ def _parse(
 # ---------------------------------------------------------------------------- fast reader
 
 
-def _single_line_break(data: bytes, breaks: LineBreaks | None) -> str | None:
-    """The one line break the text uses, or None when it mixes a lone CR with LF."""
-    if breaks is not None:
-        crlf, lf, cr = breaks
-        return "\n" if not cr else "\r" if not crlf + lf else None
-    if b"\r" not in data:  # a quick search, where counting would read every byte
-        return "\n"
-    if b"\n" not in data:
-        return "\r"
-    return "\n" if data.count(b"\r") == data.count(b"\r\n") else None
-
-
-_LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
-
-
-def _line_bodies(data: bytes, eol: str, breaks: int | None) -> pl.Series:
-    """Physical lines without their line break (and without a CR before an LF).
-
-    ``breaks``: the line breaks in ``data`` when known (the one kind ``eol``), else counted.
-    """
-    end = eol.encode()
-    expected = (data.count(end) if breaks is None else breaks) + (0 if data.endswith(end) else 1)
-    # polars reads a one-column "CSV" of lines in parallel; the separator must not occur.
-    separator = next((s for s in _LINE_SEPARATORS if s.encode() not in data), None)
-    if separator is not None:
-        try:
-            lines = pl.read_csv(
-                data,
-                has_header=False,
-                separator=separator,
-                quote_char=None,
-                eol_char=eol,
-                infer_schema=False,
-                empty_string_is_null=False,
-                raise_if_empty=False,
-                new_columns=[_BODY],
-            )
-        except pl.exceptions.PolarsError:
-            lines = pl.DataFrame()
-        if lines.width == 1 and lines.height == expected:
-            return lines.to_series()
-    text = data.decode("utf-8")
-    pieces = pl.Series(_BODY, [text]).str.split(eol).explode()
-    pieces = pieces.head(-1) if text.endswith(eol) else pieces
-    return pieces.str.strip_suffix("\r") if eol == "\n" else pieces
-
-
-def _physical_lines(data: bytes, eol: str, breaks: int | None) -> pl.DataFrame:
-    """One row per physical line: its number, body, quote count, record."""
-    lines = _line_bodies(data, eol, breaks).to_frame()
-    quotes = pl.col(_BODY).str.count_matches('"', literal=True)
-    open_after = (quotes.cum_sum() % 2) == 1
-    return lines.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
-        quotes.alias("_quotes"),
-        open_after.alias("_open"),
-    ).with_columns((~pl.col("_open").shift(1, fill_value=False)).cum_sum().alias(_REC))
-
-
-def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
-    """One row per record: first line, text (lines joined by LF), quotes in it."""
-    first = pl.col(_REC) != pl.col(_REC).shift(1, fill_value=0)
-    last = pl.col(_REC) != pl.col(_REC).shift(-1, fill_value=-1)
-    single = first & last
-    singles = lines.filter(single).select(_REC, LINE, _BODY, "_quotes")
-    multi = lines.filter(~single)
-    if multi.is_empty():
-        return singles
-    joined = multi.group_by(_REC, maintain_order=True).agg(
-        pl.col(LINE).first(), pl.col(_BODY).str.join("\n"), pl.col("_quotes").sum()
-    )
-    return pl.concat([singles, joined]).sort(_REC)
-
-
-_QUOTED_SECTION = '"(?:[^"]|"")*"'
-
-
-def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
-    """Add ``_fields`` to records with a quote; None when one's quotes are not RFC 4180's kind.
-
-    Records without a quote get a null count here: ``_read_values`` counts them for less.
-    """
-    d = regex_char(delimiter)
-    field = f'(?:{_QUOTED_SECTION}|[^"{d}]*)'
-    simple_field = f'(?:"[^"{d}]*"|[^"{d}]*)'
-    quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
-    bodies = records.get_column(_BODY).gather(quoted)
-    # Quoted fields with no delimiter and no quote inside: every delimiter separates fields (a
-    # quick match). Otherwise, in a well-formed record a quoted section is a whole field, and
-    # the delimiters left once the sections are taken out are the ones between fields.
-    simple = bodies.str.contains(f"^{simple_field}(?:{d}{simple_field})*$")
-    others = bodies.filter(~simple)
-    if not others.str.contains(f"^{field}(?:{d}{field})*$").all():
-        return None
-    outside = others.str.replace_all(_QUOTED_SECTION, "")
-    fields = pl.repeat(None, records.height, dtype=pl.Int64, eager=True).alias(FIELDS)
-    for where, texts in (
-        (quoted.filter(simple), bodies.filter(simple)),
-        (quoted.filter(~simple), outside),
-    ):
-        fields = fields.scatter(where, texts.str.count_matches(delimiter, literal=True) + 1)
-    return records.with_columns(fields)
-
-
 HEADER_SEARCH = 1000
 """Leading blank records the fast reader looks through for the header."""
 
@@ -208,22 +103,6 @@ def _header_index(bodies: pl.Series, delimiter: str) -> int | None:
     return None
 
 
-def _structure(data: bytes, delimiter: str, eol: str, breaks: int | None) -> pl.DataFrame | None:
-    """Records from the line analysis: ``_line``, ``_fields`` (of quoted ones) and text."""
-    if b'"' not in data:  # every physical line is one record
-        bodies = _line_bodies(data, eol, breaks).to_frame()
-        return bodies.select(
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
-            pl.lit(None, pl.Int64).alias(FIELDS),
-            _BODY,
-        )
-    lines = _physical_lines(data, eol, breaks)
-    if lines.is_empty() or lines.get_column("_open").last():
-        return None  # an unclosed quote at the end of the file: the csv reader reports it
-    records = _field_counts(_record_texts(lines), delimiter)
-    return None if records is None else records.select(LINE, FIELDS, _BODY)
-
-
 def parse_fast(
     data: bytes, delimiter: str, line_offset: int = 0, line_breaks: LineBreaks | None = None
 ) -> Parsed | None:
@@ -232,16 +111,16 @@ def parse_fast(
     ``data`` is UTF-8 text; ``line_offset`` is added to every line number; ``line_breaks``
     as in ``parse_utf8``.
     """
-    eol = _single_line_break(data, line_breaks)
+    eol = single_line_break(data, line_breaks)
     if not data or eol is None or len(delimiter.encode()) != 1:
         return None  # polars takes a one-byte delimiter only
     breaks = None if line_breaks is None else sum(line_breaks)  # all of the one kind, eol
-    records = _structure(data, delimiter, eol, breaks)
-    start = None if records is None else _header_index(records.get_column(_BODY), delimiter)
+    records = record_structure(data, delimiter, eol, breaks)
+    start = None if records is None else _header_index(records.get_column(BODY), delimiter)
     if records is None or start is None:
         return None
     header_line = records.item(start, LINE)
-    width = len(_split_record(records.item(start, _BODY), delimiter))
+    width = len(_split_record(records.item(start, BODY), delimiter))
     if header_line > 1:
         data = data[_byte_offset(data, eol.encode(), header_line) :]
     found = _read_values(data, delimiter, eol, records.slice(start + 1), width)
@@ -263,8 +142,8 @@ def _read_values(
     header = tuple("" if v is None else v for v in values.row(0)[:width])
     records = _assemble(rest, values.slice(1), width, widest)
     if _largest(records.get_column(FIELDS)) > widest:  # polars cut a record: count, read wider
-        between = pl.col(_BODY).str.count_matches(delimiter, literal=True).cast(pl.Int64)
-        plain = pl.when(pl.col(_BODY) == "").then(0).otherwise(between + 1)
+        between = pl.col(BODY).str.count_matches(delimiter, literal=True).cast(pl.Int64)
+        plain = pl.when(pl.col(BODY) == "").then(0).otherwise(between + 1)
         rest = rest.with_columns(pl.coalesce(FIELDS, plain).alias(FIELDS))
         widest = _largest(rest.get_column(FIELDS))
         values = _polars_values(data, delimiter, eol, width, widest, rest.height)
@@ -325,7 +204,7 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
     such a record every byte not in a value is a delimiter; polars pads a short record with ""
     and cuts a long one, which then shows as more fields than ``widest``.
     """
-    text = pl.col(_BODY)
+    text = pl.col(BODY)
     in_values = pl.sum_horizontal(pl.col(c).str.len_bytes() for c in values.columns)
     between = text.str.len_bytes().cast(pl.Int64) - in_values.cast(pl.Int64)
     counted = pl.coalesce(FIELDS, pl.when(text == "").then(0).otherwise(between + 1))
@@ -338,7 +217,7 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
     if widest > width:
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
-    columns = [rest.get_column(c) for c in (LINE, FIELDS, _BODY)]
+    columns = [rest.get_column(c) for c in (LINE, FIELDS, BODY)]
     frame = values.lazy().with_columns(columns).with_columns(counted.alias(FIELDS))
     return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect()
 
