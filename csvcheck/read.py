@@ -219,7 +219,8 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
     columns = [rest.get_column(c) for c in (LINE, FIELDS, BODY)]
     frame = values.lazy().with_columns(columns).with_columns(counted.alias(FIELDS))
-    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect()
+    # One chunk per column, as later stages expect of a frame (polars reads in pieces).
+    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect().rechunk()
 
 
 def _split_record(record: str, delimiter: str) -> list[str]:
