@@ -137,7 +137,7 @@ class Chunk:
     """Line breaks in the chunk: CRLF, LF, CR."""
 
     def behind(self, head: bytes) -> Chunk:
-        """The chunk with ``head`` (whole records: the header, in front of a later batch)."""
+        """This chunk with ``head`` in front (whole records: the header, before a later batch)."""
         crlf, lf, cr = (a + b for a, b in zip(_line_breaks(head), self.breaks, strict=True))
         return Chunk(
             head + self.data, self.first_line - sum(_line_breaks(head)), self.end, (crlf, lf, cr)
