@@ -8,6 +8,8 @@ a field and closes it); ``read.py`` counts the others from polars' values.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from .records import FIELDS, LINE, LineBreaks
@@ -16,6 +18,7 @@ from .structure import regex_char
 BODY = "_body"
 """Column of a record's text (its lines joined by LF), or of a line's text."""
 _REC = "_rec"
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def single_line_break(data: bytes, breaks: LineBreaks | None) -> str | None:
@@ -27,7 +30,7 @@ def single_line_break(data: bytes, breaks: LineBreaks | None) -> str | None:
         return "\n"
     if b"\n" not in data:
         return "\r"
-    return "\n" if data.count(b"\r") == data.count(b"\r\n") else None
+    return "\n" if _LONE_CR.search(data) is None else None  # every CR is half of a CRLF
 
 
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")

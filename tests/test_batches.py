@@ -121,3 +121,22 @@ def test_a_header_in_front_of_a_chunk_adds_its_bytes_and_line_breaks() -> None:
     batch = chunk.behind(b'number,"na\rme"\n')
     assert batch.data == b'number,"na\rme"\n1,a\r\n2,b\r\n'
     assert (batch.breaks, batch.first_line, batch.end) == ((2, 1, 1), 38, 900)
+
+
+@pytest.mark.parametrize(
+    ("text", "breaks"),
+    [
+        ("number,name\r\n1,a\r\n2,b\r\n", (3, 0, 0)),
+        ("number,name\n1,a\n", (0, 2, 0)),
+        ("number,name\r\n1,a\n2,b\r3,c\r\n", (2, 1, 1)),
+        ('number,name\n1,"a\rb"\n\r\r\n', (1, 2, 2)),
+    ],
+    ids=["crlf", "lf", "mixed", "cr-inside-quotes"],
+)
+def test_chunks_count_every_kind_of_line_break(
+    write_csv: WriteCsv, text: str, breaks: tuple[int, int, int]
+) -> None:
+    path = write_csv(text)
+    sniffed = sniff_start(path, None, None)
+    assert sniffed is not None
+    assert [c.breaks for c in chunks(path, sniffed, 1_000)] == [breaks]
