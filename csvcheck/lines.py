@@ -36,7 +36,7 @@ def single_line_break(data: bytes, breaks: LineBreaks | None) -> str | None:
 _LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
 
 
-def _line_bodies(data: bytes, eol: str, breaks: int | None) -> pl.Series:
+def line_bodies(data: bytes, eol: str, breaks: int | None) -> pl.Series:
     """Physical lines without their line break (and without a CR before an LF).
 
     ``breaks``: the line breaks in ``data`` when known (the one kind ``eol``), else counted.
@@ -70,7 +70,7 @@ def _line_bodies(data: bytes, eol: str, breaks: int | None) -> pl.Series:
 
 def _physical_lines(data: bytes, eol: str, breaks: int | None) -> pl.DataFrame:
     """One row per physical line: its number, body, quote count, record."""
-    lines = _line_bodies(data, eol, breaks).to_frame()
+    lines = line_bodies(data, eol, breaks).to_frame()
     quotes = pl.col(BODY).str.count_matches('"', literal=True)
     open_after = (quotes.cum_sum() % 2) == 1
     return lines.with_columns(
@@ -130,7 +130,7 @@ def record_structure(
 ) -> pl.DataFrame | None:
     """Records from the line analysis: ``_line``, ``_fields`` (of quoted ones) and text."""
     if b'"' not in data:  # every physical line is one record
-        bodies = _line_bodies(data, eol, breaks).to_frame()
+        bodies = line_bodies(data, eol, breaks).to_frame()
         return bodies.select(
             pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
             pl.lit(None, pl.Int64).alias(FIELDS),

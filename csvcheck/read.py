@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from .errors import InputError
-from .lines import BODY, record_structure, single_line_break
+from .lines import BODY, line_bodies, record_structure, single_line_break
 from .records import EXTRA as EXTRA
 from .records import FIELDS as FIELDS
 from .records import LINE as LINE
@@ -41,6 +41,7 @@ from .structure import (
 MAX_WIDENING = 4
 """The fast reader makes room for records up to about this many times the header's width."""
 _CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; structure.py reports
+_BYTES = "_bytes"
 
 
 def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
@@ -123,7 +124,13 @@ def parse_fast(
     width = len(_split_record(records.item(start, BODY), delimiter))
     if header_line > 1:
         data = data[_byte_offset(data, eol.encode(), header_line) :]
-    found = _read_values(data, delimiter, eol, records.slice(start + 1), width)
+    # Only the byte lengths of the records' texts are needed from here on: the texts would
+    # only hold memory while polars reads the values.
+    rest = records.slice(start + 1).select(
+        LINE, FIELDS, pl.col(BODY).str.len_bytes().cast(pl.Int64).alias(_BYTES)
+    )
+    del records
+    found = _read_values(data, delimiter, eol, rest, (header_line, width))
     if found is None:
         return None  # polars and the line analysis disagree: trust neither, use the csv reader
     header, frame = found
@@ -132,9 +139,13 @@ def parse_fast(
 
 
 def _read_values(
-    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, width: int
+    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, header_at: tuple[int, int]
 ) -> tuple[tuple[str, ...], pl.DataFrame] | None:
-    """The header and the records after it: polars' values, every record's field count."""
+    """The header and the records after it: polars' values, every record's field count.
+
+    ``header_at``: the header's line and width; ``data`` starts with the header.
+    """
+    header_line, width = header_at
     widest = max(width, _largest(rest.get_column(FIELDS)))
     values = _polars_values(data, delimiter, eol, width, widest, rest.height)
     if values is None:
@@ -142,15 +153,26 @@ def _read_values(
     header = tuple("" if v is None else v for v in values.row(0)[:width])
     records = _assemble(rest, values.slice(1), width, widest)
     if _largest(records.get_column(FIELDS)) > widest:  # polars cut a record: count, read wider
-        between = pl.col(BODY).str.count_matches(delimiter, literal=True).cast(pl.Int64)
-        plain = pl.when(pl.col(BODY) == "").then(0).otherwise(between + 1)
-        rest = rest.with_columns(pl.coalesce(FIELDS, plain).alias(FIELDS))
+        rest = rest.with_columns(_delimited_fields(data, delimiter, eol, rest, header_line))
         widest = _largest(rest.get_column(FIELDS))
         values = _polars_values(data, delimiter, eol, width, widest, rest.height)
         if values is None:
             return None
         records = _assemble(rest, values.slice(1), width, widest)
     return header, records
+
+
+def _delimited_fields(
+    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, header_line: int
+) -> pl.Series:
+    """``_fields``, the records not counted yet counted by their delimiters (they have no quote).
+
+    ``data`` starts with the header, on ``header_line``; a record without a quote is one line.
+    """
+    texts = line_bodies(data, eol, None).gather(rest.get_column(LINE) - header_line)
+    between = texts.str.count_matches(delimiter, literal=True).cast(pl.Int64)
+    plain = pl.when(pl.lit(texts) == "").then(0).otherwise(pl.lit(between) + 1)
+    return rest.select(pl.coalesce(FIELDS, plain).alias(FIELDS)).to_series()
 
 
 def _largest(counts: pl.Series) -> int:
@@ -198,16 +220,16 @@ def _polars_values(
 
 
 def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
-    """Records: lines and texts from the analysis, values from polars, extras apart.
+    """Records: lines and text lengths from the analysis, values from polars, extras apart.
 
     The records not counted yet (null ``_fields``: those without a quote) are counted here. In
     such a record every byte not in a value is a delimiter; polars pads a short record with ""
     and cuts a long one, which then shows as more fields than ``widest``.
     """
-    text = pl.col(BODY)
+    size = pl.col(_BYTES)
     in_values = pl.sum_horizontal(pl.col(c).str.len_bytes() for c in values.columns)
-    between = text.str.len_bytes().cast(pl.Int64) - in_values.cast(pl.Int64)
-    counted = pl.coalesce(FIELDS, pl.when(text == "").then(0).otherwise(between + 1))
+    between = size - in_values.cast(pl.Int64)
+    counted = pl.coalesce(FIELDS, pl.when(size == 0).then(0).otherwise(between + 1))
     # polars pads short records; a field the record did not have is null, not "".
     present = [
         pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
@@ -217,7 +239,7 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
     if widest > width:
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
-    columns = [rest.get_column(c) for c in (LINE, FIELDS, BODY)]
+    columns = [rest.get_column(c) for c in (LINE, FIELDS, _BYTES)]
     frame = values.lazy().with_columns(columns).with_columns(counted.alias(FIELDS))
     # One chunk per column, as later stages expect of a frame (polars reads in pieces).
     return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect().rechunk()

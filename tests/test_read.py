@@ -500,3 +500,17 @@ def test_quoted_records_are_counted_with_delimiters_and_quotes_inside_their_fiel
     text = 'a;b;c\n"1;2";"say ""hi; there""";\n"x"\n"";"";"";""\n"m\nn";o\n'
     parsed = same_as_the_csv_module(text, ";")
     assert [(r["_line"], r["_fields"]) for r in rows(parsed)] == [(2, 3), (3, 1), (4, 4), (5, 2)]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_long_record_after_a_header_over_two_lines_keeps_every_field(eol: str) -> None:
+    text = eol.join(["", 'a,"b', 'c"', '"q",1', "1,2,3,4", "", "5,6,7", "8"]) + eol
+    parsed = same_as_the_csv_module(text)
+    assert (parsed.header, parsed.header_line) == (("a", f"b{eol}c"), 2)
+    assert [(r["_line"], r["_fields"], r["_extra"]) for r in rows(parsed)] == [
+        (4, 2, None),
+        (5, 4, ["3", "4"]),
+        (6, 0, None),
+        (7, 3, ["7"]),
+        (8, 1, None),
+    ]
