@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import LineBreaks
 from .sniff import Sniffed, sniff
 
 SAMPLE_BYTES = 1_000_000
@@ -22,6 +24,7 @@ BLOCK_BYTES = 8_000_000
 """Bytes read at a time when confirming the encoding."""
 
 _QUOTE = ord('"')
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def sniff_start(path: Path, encoding: str | None, delimiter: str | None) -> Sniffed | None:
@@ -49,30 +52,37 @@ def _bytes_are_characters(encoding: str) -> bool:
 def confirm_encoding(path: Path, encoding: str) -> str | None:
     """The file's SHA-256 if the encoding decodes every byte of it, else None."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    # Plain ASCII decodes in every encoding that can be batched, and checking for it is
+    # far cheaper than decoding: blocks go to the decoder from the first non-ASCII one on.
+    only_ascii = _bytes_are_characters(encoding)
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    buffer = bytearray(BLOCK_BYTES)  # one buffer for every block
+    with path.open("rb", buffering=0) as handle:
         try:
-            while block := handle.read(BLOCK_BYTES):
+            while read := handle.readinto(buffer):
+                block = buffer if read == len(buffer) else buffer[:read]
                 digest.update(block)
-                decoder.decode(block)
+                only_ascii = only_ascii and block.isascii()
+                if not only_ascii:
+                    decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
     return digest.hexdigest()
 
 
-def _last_line_break(data: bytes, end: int) -> int:
+def _last_line_break(data: bytes | bytearray, end: int, size: int) -> int:
     """Position of the last LF, or lone CR, before ``end``; -1 when there is none."""
     while True:
         lf, cr = data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)
         if cr <= lf:
             return lf
-        if cr + 1 < len(data) and data[cr + 1] != ord("\n"):
+        if cr + 1 < size and data[cr + 1] != ord("\n"):
             return cr
         end = cr  # a CR at the very end may be the first half of a CRLF
 
 
-def _open_quote(data: bytes, position: int, delimiter: int) -> int:
+def _open_quote(data: bytes | bytearray, position: int, delimiter: int) -> int:
     """Where the quoted field open at ``position`` starts, or -1 when none is open.
 
     Python's CSV reader opens a quoted field only with a quote at the start of a field; in a
@@ -99,11 +109,15 @@ def _open_quote(data: bytes, position: int, delimiter: int) -> int:
     return flips[0] if len(flips) % 2 else -1
 
 
-def record_end(data: bytes, delimiter: str = ",") -> int:
-    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none."""
-    end = len(data)
+def record_end(data: bytes | bytearray, delimiter: str = ",", size: int | None = None) -> int:
+    """Bytes of ``data`` that hold whole records (up to a line break outside quotes); 0 if none.
+
+    ``size``: only the first so many bytes of ``data`` hold text (all of them by default).
+    """
+    end = len(data) if size is None else size
+    size = end
     separator = ord(delimiter)
-    while (line_break := _last_line_break(data, end)) >= 0:
+    while (line_break := _last_line_break(data, end, size)) >= 0:
         opened = _open_quote(data, line_break, separator)
         if opened < 0:
             return line_break + 1
@@ -113,35 +127,70 @@ def record_end(data: bytes, delimiter: str = ",") -> int:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """Whole records decoded from one batch of bytes."""
+    """Whole records from one batch of bytes."""
 
-    text: str
+    data: bytes
+    """The records as UTF-8 (a byte-order mark at the start of the file removed)."""
     first_line: int
     """Physical line the chunk starts on."""
     end: int
     """Bytes of the file read up to the end of the chunk."""
-    breaks: tuple[int, int, int]
+    breaks: LineBreaks
     """Line breaks in the chunk: CRLF, LF, CR."""
+
+    def behind(self, head: bytes) -> Chunk:
+        """This chunk with ``head`` in front (whole records: the header, before a later batch)."""
+        crlf, lf, cr = (a + b for a, b in zip(_line_breaks(head), self.breaks, strict=True))
+        return Chunk(
+            head + self.data, self.first_line - sum(_line_breaks(head)), self.end, (crlf, lf, cr)
+        )
 
 
 def chunks(path: Path, sniffed: Sniffed, batch_bytes: int) -> Iterator[Chunk]:
-    line, consumed, pending = 1, 0, b""
-    with path.open("rb") as handle:
+    """The file's records in batches of about ``batch_bytes``, each cut after a whole record."""
+    line, consumed = 1, 0
+    # One buffer for every batch: the rest of the last batch, then the next block read into it.
+    # Each batch is then copied once (the old read, join and cut copied it three times).
+    buffer, held = bytearray(batch_bytes), 0
+    with path.open("rb", buffering=0) as handle:
         while True:
-            block = handle.read(batch_bytes)
-            pending += block
-            cut = record_end(pending, sniffed.delimiter) if block else len(pending)
+            if len(buffer) < held + batch_bytes:  # a record longer than a batch: make room
+                buffer.extend(bytes(held + batch_bytes - len(buffer)))
+            with memoryview(buffer) as view:
+                read = handle.readinto(view[held : held + batch_bytes])
+                held += read
+                cut = record_end(buffer, sniffed.delimiter, held) if read else held
+                piece = bytes(view[:cut])
             if not cut:
-                if block:
+                if read:
                     continue  # one record longer than a batch: read on
                 return
-            piece, pending = pending[:cut], pending[cut:]
-            crlf = piece.count(b"\r\n")
-            breaks = (crlf, piece.count(b"\n") - crlf, piece.count(b"\r") - crlf)
-            text = piece.decode(sniffed.encoding)
-            text = text.removeprefix("\ufeff") if not consumed else text
+            buffer[: held - cut] = buffer[cut:held]
+            held -= cut
+            breaks = _line_breaks(piece)
+            data = _as_utf8(piece, sniffed.encoding, first=not consumed)
             consumed += cut
-            yield Chunk(text, line, consumed, breaks)
+            yield Chunk(data, line, consumed, breaks)
             line += sum(breaks)
-            if not block:
+            if not read:
                 return
+
+
+def _line_breaks(piece: bytes) -> LineBreaks:
+    """CRLF, LF and lone CR line breaks in the bytes."""
+    lf = piece.count(b"\n")
+    if b"\r" not in piece:  # a quick search: most files have no CR at all
+        return 0, lf, 0
+    cr = piece.count(b"\r")
+    # Counting CRLF is slow; when no CR stands alone (a search), every CR is half of one.
+    crlf = cr if _LONE_CR.search(piece) is None else piece.count(b"\r\n")
+    return crlf, lf - crlf, cr - crlf
+
+
+def _as_utf8(piece: bytes, encoding: str, first: bool) -> bytes:
+    """The bytes as UTF-8 without a BOM at the start of the file; UTF-8 and ASCII as they are."""
+    if codecs.lookup(encoding).name in {"utf-8", "ascii"}:
+        # Already UTF-8, and confirm_encoding decoded all of it: no decode and encode again.
+        return piece.removeprefix(codecs.BOM_UTF8) if first else piece
+    text = piece.decode(encoding)
+    return (text.removeprefix("\ufeff") if first else text).encode("utf-8")

@@ -2,9 +2,10 @@
 
 The frame is described in ``records.py``. Two readers give the same frame. The fast one lets
 polars parse the values and works out where each record starts and how many fields it has
-from the physical lines, vectorized: a line break is inside a quoted field exactly when the
-quotes before it are odd in number. It is used when every record is well-formed (a quote
-only opens a field and closes it) and the line breaks are one kind (LF, CRLF, or CR).
+from the physical lines (``lines.py``), vectorized; a record without a quote is counted from
+the lengths of polars' values (each byte of it not in a value is a delimiter). It is used
+when every record is well-formed (a quote only opens a field and closes it) and the line
+breaks are one kind (LF, CRLF, or CR).
 Anything else, and any disagreement between the two views of the file, goes to the csv
 module, record by record, which is slower but reads every byte string the way Python's csv
 does.
@@ -19,11 +20,13 @@ from collections.abc import Iterator
 import polars as pl
 
 from .errors import InputError
+from .lines import BODY, line_bodies, record_structure, single_line_break
 from .records import EXTRA as EXTRA
 from .records import FIELDS as FIELDS
 from .records import LINE as LINE
 from .records import PROBLEM_CODE as PROBLEM_CODE
 from .records import PROBLEM_DETAIL as PROBLEM_DETAIL
+from .records import LineBreaks as LineBreaks
 from .records import Parsed as Parsed
 from .records import empty_records as empty_records
 from .records import field_name as field_name
@@ -31,18 +34,14 @@ from .sniff import Sniffed
 from .structure import (
     cell_problems,
     physical_line_count,
-    quoting_marks,
-    regex_char,
     spanning_records,
     unclosed_quote,
-    well_formed,
 )
 
 MAX_WIDENING = 4
 """The fast reader makes room for records up to about this many times the header's width."""
 _CSV_FIELD_LIMIT = 2**31 - 1  # the csv module must not stop the read; structure.py reports
-_REC = "_rec"
-_BODY = "_body"
+_BYTES = "_bytes"
 
 
 def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
@@ -51,16 +50,40 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
     ``line_offset`` is added to every line number (records, problems, messages): the lines
     before the text when it is one batch of a larger file.
     """
-    data = sniffed.text.encode("utf-8")
-    parsed = parse_fast(data, sniffed.delimiter, line_offset)
-    text = None  # the fast reader checked the quoting of every record; the csv reader did not
+    return _parse(sniffed.text.encode("utf-8"), sniffed.delimiter, line_offset, sniffed.text)
+
+
+def parse_utf8(
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: LineBreaks | None = None
+) -> Parsed:
+    """``parse`` for text that is already UTF-8 bytes (a batch of a file): no decode needed.
+
+    ``line_breaks``: the CRLF, LF and lone CR line breaks in ``data``, when the caller has
+    counted them (``batches.Chunk.breaks``), so that they are not counted again. They must
+    be the true counts: they decide which line break the text uses. Polars' reading is still
+    checked against them, and a disagreement sends the text to a slower reader.
+    """
+    return _parse(data, delimiter, line_offset, None, line_breaks)
+
+
+def _parse(
+    data: bytes,
+    delimiter: str,
+    line_offset: int,
+    text: str | None,
+    line_breaks: LineBreaks | None = None,
+) -> Parsed:
+    """``text`` is ``data`` decoded, when the caller has it; decoded here only if needed."""
+    parsed = parse_fast(data, delimiter, line_offset, line_breaks)
+    read_text = None  # the fast reader checked the quoting of every record; the csv reader did not
     if parsed is None:
-        text = sniffed.text
-        parsed = parse_with_csv(text, sniffed.delimiter, line_offset)
-    found = [parsed.problems, cell_problems(parsed.records, data)]
+        read_text = data.decode("utf-8") if text is None else text
+        parsed = parse_with_csv(read_text, delimiter, line_offset)
+    found = [parsed.problems, cell_problems(parsed.records, data, delimiter)]
     if b'"' in data:  # without a quote no field can span lines
-        last_line = physical_line_count(data) + line_offset
-        found.append(spanning_records(parsed, last_line, sniffed.delimiter, text, line_offset))
+        breaks = None if line_breaks is None else sum(line_breaks)
+        last_line = physical_line_count(data, breaks) + line_offset
+        found.append(spanning_records(parsed, last_line, delimiter, read_text, line_offset))
     problems = pl.concat(found)
     return Parsed(parsed.header, parsed.header_line, parsed.records, problems)
 
@@ -68,148 +91,94 @@ def parse(sniffed: Sniffed, line_offset: int = 0) -> Parsed:
 # ---------------------------------------------------------------------------- fast reader
 
 
-def _single_line_break(data: bytes) -> str | None:
-    """The one line break the text uses, or None when it mixes a lone CR with LF."""
-    cr = data.count(b"\r")
-    if not cr:
-        return "\n"
-    if b"\n" not in data:
-        return "\r"
-    return "\n" if cr == data.count(b"\r\n") else None
-
-
-_LINE_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03")
-
-
-def _line_bodies(data: bytes, eol: str) -> pl.Series:
-    """Physical lines without their line break (and without a CR before an LF)."""
-    end = eol.encode()
-    expected = data.count(end) + (0 if data.endswith(end) else 1)
-    # polars reads a one-column "CSV" of lines in parallel; the separator must not occur.
-    separator = next((s for s in _LINE_SEPARATORS if s.encode() not in data), None)
-    if separator is not None:
-        try:
-            lines = pl.read_csv(
-                data,
-                has_header=False,
-                separator=separator,
-                quote_char=None,
-                eol_char=eol,
-                infer_schema=False,
-                empty_string_is_null=False,
-                raise_if_empty=False,
-                new_columns=[_BODY],
-            )
-        except pl.exceptions.PolarsError:
-            lines = pl.DataFrame()
-        if lines.width == 1 and lines.height == expected:
-            return lines.to_series()
-    text = data.decode("utf-8")
-    pieces = pl.Series(_BODY, [text]).str.split(eol).explode()
-    pieces = pieces.head(-1) if text.endswith(eol) else pieces
-    return pieces.str.strip_suffix("\r") if eol == "\n" else pieces
-
-
-def _physical_lines(data: bytes, eol: str) -> pl.DataFrame:
-    """One row per physical line: its number, body, quote count, record."""
-    lines = _line_bodies(data, eol).to_frame()
-    quotes = pl.col(_BODY).str.count_matches('"', literal=True)
-    open_after = (quotes.cum_sum() % 2) == 1
-    return lines.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(LINE),
-        quotes.alias("_quotes"),
-        open_after.alias("_open"),
-    ).with_columns((~pl.col("_open").shift(1, fill_value=False)).cum_sum().alias(_REC))
-
-
-def _record_texts(lines: pl.DataFrame) -> pl.DataFrame:
-    """One row per record: first line, text (lines joined by LF), quotes in it."""
-    first = pl.col(_REC) != pl.col(_REC).shift(1, fill_value=0)
-    last = pl.col(_REC) != pl.col(_REC).shift(-1, fill_value=-1)
-    single = first & last
-    singles = lines.filter(single).select(_REC, LINE, _BODY, "_quotes")
-    multi = lines.filter(~single)
-    if multi.is_empty():
-        return singles
-    joined = multi.group_by(_REC, maintain_order=True).agg(
-        pl.col(LINE).first(), pl.col(_BODY).str.join("\n"), pl.col("_quotes").sum()
-    )
-    return pl.concat([singles, joined]).sort(_REC)
-
-
-def _field_counts(records: pl.DataFrame, delimiter: str) -> pl.DataFrame | None:
-    """Add ``_fields``; None when a record's quotes are not the plain RFC 4180 kind."""
-    plain = pl.col(_BODY).str.count_matches(delimiter, literal=True) + 1
-    fields = records.select(
-        pl.when(pl.col(_BODY) == "").then(0).otherwise(plain).cast(pl.Int64).alias(FIELDS)
-    ).to_series()
-    # Quoted fields with no delimiter and no doubled quote inside keep the plain count right
-    # (a quick match); only the other records need the counting pass.
-    d = regex_char(delimiter)
-    simple_field = f'(?:"[^"{d}]*"|[^"{d}]*)'
-    quoted = records.select((pl.col("_quotes") > 0).arg_true()).to_series()
-    bodies = records.get_column(_BODY).gather(quoted)
-    simple = bodies.str.contains(f"^{simple_field}(?:{d}{simple_field})*$")
-    marks = quoting_marks(bodies.filter(~simple), delimiter)
-    if not well_formed(marks).all():
-        return None
-    counts = marks.str.len_bytes().cast(pl.Int64)
-    return records.with_columns(fields.scatter(quoted.filter(~simple), counts))
-
-
 HEADER_SEARCH = 1000
 """Leading blank records the fast reader looks through for the header."""
 
 
-def _header_index(records: pl.DataFrame, delimiter: str) -> int | None:
-    """Index of the first record with a non-blank field; None when not near the start."""
+def _header_index(bodies: pl.Series, delimiter: str) -> int | None:
+    """Index of the first record (text) with a non-blank field; None when not near the start."""
     # A loop, but it stops at the first non-blank record, almost always the first one.
-    for index, body in enumerate(records.get_column(_BODY).head(HEADER_SEARCH)):
+    for index, body in enumerate(bodies.head(HEADER_SEARCH)):
         if any(f.strip() for f in _split_record(body, delimiter)):
             return index
     return None
 
 
-def _structure(data: bytes, delimiter: str, eol: str) -> pl.DataFrame | None:
-    """Records from the line analysis: ``_line``, ``_fields`` and (first few) text."""
-    lines = _physical_lines(data, eol)
-    if lines.is_empty() or lines.get_column("_open").last():
-        return None  # an unclosed quote at the end of the file: the csv reader reports it
-    records = _field_counts(_record_texts(lines), delimiter)
-    if records is None:
-        return None
-    # Only the header search needs record text; the rest of it would only hold memory.
-    keep = pl.int_range(pl.len()) < HEADER_SEARCH
-    return records.select(LINE, FIELDS, pl.when(keep).then(pl.col(_BODY)).alias(_BODY))
-
-
-def parse_fast(data: bytes, delimiter: str, line_offset: int = 0) -> Parsed | None:
+def parse_fast(
+    data: bytes, delimiter: str, line_offset: int = 0, line_breaks: LineBreaks | None = None
+) -> Parsed | None:
     """Polars for the values, line analysis for structure; None when it cannot be trusted.
 
-    ``data`` is UTF-8 text; ``line_offset`` is added to every line number.
+    ``data`` is UTF-8 text; ``line_offset`` is added to every line number; ``line_breaks``
+    as in ``parse_utf8``.
     """
-    eol = _single_line_break(data)
+    eol = single_line_break(data, line_breaks)
     if not data or eol is None or len(delimiter.encode()) != 1:
         return None  # polars takes a one-byte delimiter only
-    records = _structure(data, delimiter, eol)
-    start = None if records is None else _header_index(records, delimiter)
+    breaks = None if line_breaks is None else sum(line_breaks)  # all of the one kind, eol
+    records = record_structure(data, delimiter, eol, breaks)
+    start = None if records is None else _header_index(records.get_column(BODY), delimiter)
     if records is None or start is None:
         return None
-    header_line, width = records.item(start, LINE), records.item(start, FIELDS)
+    header_line = records.item(start, LINE)
+    width = len(_split_record(records.item(start, BODY), delimiter))
     if header_line > 1:
         data = data[_byte_offset(data, eol.encode(), header_line) :]
-    rest = records.slice(start + 1).drop(_BODY)
-    widest = max(width, rest.select(pl.col(FIELDS).max()).item() or 0)
-    if widest > MAX_WIDENING * width + MAX_WIDENING:
-        return None  # a frame that wide for one odd record would not fit; the csv reader copes
-    values = _polars_values(data, delimiter, eol, width, widest)
-    del data
-    if values is None or values.height != rest.height + 1:
+    # Only the byte lengths of the records' texts are needed from here on: the texts would
+    # only hold memory while polars reads the values.
+    rest = records.slice(start + 1).select(
+        LINE, FIELDS, pl.col(BODY).str.len_bytes().cast(pl.Int64).alias(_BYTES)
+    )
+    del records
+    found = _read_values(data, delimiter, eol, rest, (header_line, width))
+    if found is None:
         return None  # polars and the line analysis disagree: trust neither, use the csv reader
-    header = tuple("" if v is None else v for v in values.row(0)[:width])
-    frame = _assemble(rest, values.slice(1), width, widest)
+    header, frame = found
     frame = frame.with_columns(pl.col(LINE) + line_offset) if line_offset else frame
     return Parsed(header=header, header_line=header_line + line_offset, records=frame)
+
+
+def _read_values(
+    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, header_at: tuple[int, int]
+) -> tuple[tuple[str, ...], pl.DataFrame] | None:
+    """The header and the records after it: polars' values, every record's field count.
+
+    ``header_at``: the header's line and width; ``data`` starts with the header.
+    """
+    header_line, width = header_at
+    widest = max(width, _largest(rest.get_column(FIELDS)))
+    values = _polars_values(data, delimiter, eol, width, widest, rest.height)
+    if values is None:
+        return None
+    header = tuple("" if v is None else v for v in values.row(0)[:width])
+    records = _assemble(rest, values.slice(1), width, widest)
+    if _largest(records.get_column(FIELDS)) > widest:  # polars cut a record: count, read wider
+        rest = rest.with_columns(_delimited_fields(data, delimiter, eol, rest, header_line))
+        widest = _largest(rest.get_column(FIELDS))
+        values = _polars_values(data, delimiter, eol, width, widest, rest.height)
+        if values is None:
+            return None
+        records = _assemble(rest, values.slice(1), width, widest)
+    return header, records
+
+
+def _delimited_fields(
+    data: bytes, delimiter: str, eol: str, rest: pl.DataFrame, header_line: int
+) -> pl.Series:
+    """``_fields``, the records not counted yet counted by their delimiters (they have no quote).
+
+    ``data`` starts with the header, on ``header_line``; a record without a quote is one line.
+    """
+    texts = line_bodies(data, eol, None).gather(rest.get_column(LINE) - header_line)
+    between = texts.str.count_matches(delimiter, literal=True).cast(pl.Int64)
+    plain = pl.when(pl.lit(texts) == "").then(0).otherwise(pl.lit(between) + 1)
+    return rest.select(pl.coalesce(FIELDS, plain).alias(FIELDS)).to_series()
+
+
+def _largest(counts: pl.Series) -> int:
+    """The largest of the counts; 0 when there are none."""
+    largest = counts.max()
+    return largest if isinstance(largest, int) else 0
 
 
 def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
@@ -222,9 +191,11 @@ def _byte_offset(data: bytes, eol: bytes, line: int) -> int:
 
 
 def _polars_values(
-    data: bytes, delimiter: str, eol: str, width: int, widest: int
+    data: bytes, delimiter: str, eol: str, width: int, widest: int, records: int
 ) -> pl.DataFrame | None:
-    """All fields as strings, ``widest`` columns wide; None when polars cannot read them."""
+    """The header and ``records`` records, ``widest`` strings each; None when polars cannot."""
+    if widest > MAX_WIDENING * width + MAX_WIDENING:
+        return None  # a frame that wide for one odd record would not fit; the csv reader copes
     # polars takes the column count from the first line (the header); when a record is
     # longer, a line of empty fields in front makes room for it, so that no field is cut.
     widen = widest > width
@@ -242,15 +213,23 @@ def _polars_values(
         )
     except pl.exceptions.PolarsError:
         return None
-    if values.width != widest:
+    if values.width != widest or values.height != records + 1 + widen:
         return None
     names = dict(zip(values.columns, map(field_name, range(widest)), strict=True))
     return (values.slice(1) if widen else values).rename(names)
 
 
 def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int) -> pl.DataFrame:
-    """Records: lines and field counts from the analysis, values from polars, extras apart."""
-    frame = pl.concat([rest.select(LINE, FIELDS), values], how="horizontal")
+    """Records: lines and text lengths from the analysis, values from polars, extras apart.
+
+    The records not counted yet (null ``_fields``: those without a quote) are counted here. In
+    such a record every byte not in a value is a delimiter; polars pads a short record with ""
+    and cuts a long one, which then shows as more fields than ``widest``.
+    """
+    size = pl.col(_BYTES)
+    in_values = pl.sum_horizontal(pl.col(c).str.len_bytes() for c in values.columns)
+    between = size - in_values.cast(pl.Int64)
+    counted = pl.coalesce(FIELDS, pl.when(size == 0).then(0).otherwise(between + 1))
     # polars pads short records; a field the record did not have is null, not "".
     present = [
         pl.when(pl.col(FIELDS) > i).then(pl.col(field_name(i))).alias(field_name(i))
@@ -260,8 +239,10 @@ def _assemble(rest: pl.DataFrame, values: pl.DataFrame, width: int, widest: int)
     if widest > width:
         beyond = pl.concat_list(field_name(i) for i in range(width, widest))
         extra = pl.when(pl.col(FIELDS) > width).then(beyond.list.head(pl.col(FIELDS) - width))
-    frame = frame.with_columns(*present, extra.alias(EXTRA))
-    return frame.select(empty_records(width).columns).rechunk()
+    columns = [rest.get_column(c) for c in (LINE, FIELDS, _BYTES)]
+    frame = values.lazy().with_columns(columns).with_columns(counted.alias(FIELDS))
+    # One chunk per column, as later stages expect of a frame (polars reads in pieces).
+    return frame.select(LINE, FIELDS, *present, extra.alias(EXTRA)).collect().rechunk()
 
 
 def _split_record(record: str, delimiter: str) -> list[str]:

@@ -24,6 +24,9 @@ EXTRA = "_extra"
 PROBLEM_CODE = "_code"
 PROBLEM_DETAIL = "_problem_detail"
 
+LineBreaks = tuple[int, int, int]
+"""How many line breaks of each kind a text holds: CRLF, LF (alone) and CR (alone)."""
+
 
 def field_name(index: int) -> str:
     """Internal name of the column at this position."""

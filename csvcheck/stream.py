@@ -38,7 +38,7 @@ from .output import (
     prepare_folder,
     write_report,
 )
-from .read import parse
+from .read import parse_utf8
 from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
 from .sniff import Sniffed, line_endings
@@ -242,7 +242,8 @@ class _BatchedCheck:
         """
         splitter = self.splitter
         offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)
-        parsed = parse(replace(self.sniffed, text=self.prefix + chunk.text), line_offset=offset)
+        batch = chunk.behind(self.prefix.encode())
+        parsed = parse_utf8(batch.data, self.sniffed.delimiter, offset, line_breaks=batch.breaks)
         if splitter is None:
             self._start(parsed.header)
         records = per_record.with_problems(parsed)

@@ -23,10 +23,14 @@ def regex_char(char: str) -> str:
     return f"\\x{{{ord(char):X}}}"
 
 
-def physical_line_count(data: bytes) -> int:
-    """Lines in the (UTF-8) text, a last line without a line break included."""
-    lf, cr = data.count(b"\n"), data.count(b"\r")
-    breaks = lf + cr - (data.count(b"\r\n") if lf and cr else 0)
+def physical_line_count(data: bytes, breaks: int | None = None) -> int:
+    """Lines in the (UTF-8) text, a last line without a line break included.
+
+    ``breaks``: the line breaks in the text (CRLF, LF and lone CR), when already counted.
+    """
+    if breaks is None:
+        lf, cr = data.count(b"\n"), data.count(b"\r")
+        breaks = lf + cr - (data.count(b"\r\n") if lf and cr else 0)
     return breaks + (0 if data.endswith((b"\n", b"\r")) or not data else 1)
 
 
@@ -185,17 +189,39 @@ def unclosed_quote(
     )
 
 
-def cell_problems(records: pl.DataFrame, data: bytes) -> pl.DataFrame:
-    """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT."""
+def _may_hold_a_large_field(data: bytes, delimiter: str) -> bool:
+    """False when no field of the text can be over FIELD_SIZE_LIMIT bytes, without reading it.
+
+    Without quotes, a field is a run of bytes with no delimiter and no line break in it, and a
+    run longer than the limit covers a whole window of half the limit that starts at a multiple
+    of it: when every such window holds a delimiter or a line break, no field is that long.
+    """
+    if len(data) <= FIELD_SIZE_LIMIT:
+        return False
+    if b'"' in data:
+        return True  # a quoted field may hold delimiters and line breaks
+    half = FIELD_SIZE_LIMIT // 2
+    ends = (delimiter.encode(), b"\n", b"\r")
+    # A loop over the windows (eight in a 4 MB batch); each search stops at the first end.
+    return any(
+        all(data.find(end, start, start + half) < 0 for end in ends)
+        for start in range(0, len(data) - half + 1, half)
+    )
+
+
+def cell_problems(records: pl.DataFrame, data: bytes, delimiter: str = ",") -> pl.DataFrame:
+    """Records holding a NUL byte or a field over FIELD_SIZE_LIMIT (``data`` read with ``delimiter``)."""
     cells = [pl.col(c) for c in records.columns if c.startswith("c")]
     cells.append(pl.col(EXTRA).list.join("\x1f"))
     checks: list[tuple[Code, pl.Expr, str]] = []
     if b"\x00" in data:
         nul = pl.any_horizontal(c.str.contains("\x00", literal=True) for c in cells)
         checks.append((Code.NUL_BYTE, nul, "a field holds a NUL byte (\\0)"))
-    if len(data) > FIELD_SIZE_LIMIT:
+    if _may_hold_a_large_field(data, delimiter):
         big = pl.any_horizontal(c.str.len_bytes() > FIELD_SIZE_LIMIT for c in cells)
         checks.append((Code.FIELD_TOO_LARGE, big, f"a field is over {FIELD_SIZE_LIMIT:,} bytes"))
+    if not checks:
+        return empty_problems()
     found = [
         records.filter(mask.fill_null(False)).select(
             pl.col(LINE),

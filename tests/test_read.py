@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import csvcheck
-from csvcheck.read import Parsed, parse, parse_fast, parse_with_csv
+from csvcheck.read import Parsed, parse, parse_fast, parse_utf8, parse_with_csv
 from csvcheck.sniff import sniff
 from csvcheck.structure import FIELD_SIZE_LIMIT, _start_of_last_lines, _text_line_count
 
@@ -334,3 +334,183 @@ def test_a_line_offset_moves_every_line_number_and_message() -> None:
     ]
     assert "lines 104 to 105" in problems[0][2]
     assert "from line 102 to line 103" in problems[1][2]
+
+
+# ---------------------------------------------------------------- text without quotes
+
+
+def same_as_the_csv_module(text: str, delimiter: str = ",") -> Parsed:
+    """The fast reader's records for text, after checking they are the csv module's."""
+    fast = parse_fast(text.encode(), delimiter)
+    assert fast is not None
+    slow = parse_with_csv(text, delimiter)
+    assert (fast.header, fast.header_line) == (slow.header, slow.header_line)
+    assert_frame_equal(fast.records, slow.records)
+    return fast
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_without_quotes_blank_lines_are_records_with_no_fields(eol: str) -> None:
+    text = eol.join(["number,name", "", "1,a", "", "", "2,b", ",", " ", ""])
+    parsed = same_as_the_csv_module(text)
+    assert [(r["_line"], r["_fields"]) for r in rows(parsed)] == [
+        (2, 0),
+        (3, 2),
+        (4, 0),
+        (5, 0),
+        (6, 2),
+        (7, 2),
+        (8, 1),
+    ]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_without_quotes_a_header_after_blank_lines_keeps_line_numbers(eol: str) -> None:
+    parsed = same_as_the_csv_module(eol.join(["", ",,", " , \t", "number,name", "1,a", "2"]))
+    assert (parsed.header, parsed.header_line) == (("number", "name"), 4)
+    assert [(r["_line"], r["_fields"], r["c1"]) for r in rows(parsed)] == [
+        (5, 2, "a"),
+        (6, 1, None),
+    ]
+
+
+def test_without_quotes_a_trailing_empty_field_is_a_field() -> None:
+    parsed = same_as_the_csv_module("a,b,c\n1,2,\n1,2\n1,2,,\n,,\n")
+    assert [(r["_fields"], r["c2"], r["_extra"]) for r in rows(parsed)] == [
+        (3, "", None),
+        (2, None, None),
+        (4, "", [""]),
+        (3, "", None),
+    ]
+
+
+def test_without_quotes_records_longer_than_the_header_keep_every_field() -> None:
+    parsed = same_as_the_csv_module("a;b\r1;2;3;4\r5\r6;7;8;9;10;11;12;13;14;15\r", ";")
+    assert [(r["_fields"], r["_extra"]) for r in rows(parsed)] == [
+        (4, ["3", "4"]),
+        (1, None),
+        (10, ["8", "9", "10", "11", "12", "13", "14", "15"]),
+    ]
+
+
+def test_without_quotes_a_batch_offset_moves_every_line() -> None:
+    parsed = parse_fast(b"number,name\n\n1,a\n", ",", line_offset=40)
+    assert parsed is not None
+    assert parsed.header_line == 41
+    assert parsed.records.get_column("_line").to_list() == [42, 43]
+
+
+UNQUOTED_FIELD = st.text(alphabet="ab ;é\x00\x1c\t", max_size=4)
+UNQUOTED_RECORDS = st.lists(
+    st.lists(UNQUOTED_FIELD, max_size=6).map(";".join), min_size=1, max_size=10
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=UNQUOTED_RECORDS, eol=st.sampled_from(["\n", "\r\n", "\r"]), final=st.booleans())
+def test_without_quotes_the_fast_reader_reads_exactly_what_the_csv_module_reads(
+    records: list[str], eol: str, final: bool
+) -> None:
+    text = eol.join(records) + (eol if final else "")
+    slow = parse_with_csv(text, ";")
+    fast = parse_fast(text.encode(), ";")
+    if (
+        not slow.header
+        or max(slow.records.get_column("_fields"), default=0) > 4 * len(slow.header) + 4
+    ):
+        return  # no header, or a record too wide: the csv reader's case
+    assert fast is not None
+    assert (fast.header, fast.header_line) == (slow.header, slow.header_line)
+    assert_frame_equal(fast.records, slow.records)
+
+
+def test_the_bytes_reader_gives_what_the_text_reader_gives() -> None:
+    text = 'number,name\n9876543210,"A\nB",x\n9876543211,"open\n9876543212,C\n'
+    from_text = parse(sniff(text.encode()), line_offset=7)
+    from_bytes = parse_utf8(text.encode(), ",", line_offset=7)
+    assert (from_bytes.header, from_bytes.header_line) == (from_text.header, from_text.header_line)
+    assert_frame_equal(from_bytes.records, from_text.records)
+    assert_frame_equal(from_bytes.problems, from_text.problems)
+    assert len(from_bytes.problems) == 2
+
+
+@pytest.mark.parametrize("at", [0, 1, FIELD_SIZE_LIMIT // 2 - 3, FIELD_SIZE_LIMIT // 2 + 1])
+@pytest.mark.parametrize("delimiter", [",", "§"])
+def test_a_field_over_the_size_bound_is_found_wherever_it_starts(at: int, delimiter: str) -> None:
+    d = delimiter
+    text = (
+        f"number{d}notes\n" + f"1{d}x\n" * (at // 4) + f"2{d}" + "y" * (FIELD_SIZE_LIMIT + 1) + "\n"
+    )
+    text += f"3{d}z\n" * 200_000
+    found = parse_utf8(text.encode(), delimiter).problems
+    assert found.get_column("_code").to_list() == ["field-too-large"]
+    assert found.get_column("_line").to_list() == [at // 4 + 2]
+
+
+def test_a_large_file_of_short_fields_has_no_field_over_the_bound() -> None:
+    text = "number,notes\n" + "9876543210,x\n" * (FIELD_SIZE_LIMIT // 10)
+    assert parse_utf8(text.encode(), ",").problems.is_empty()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "number,name\n1,a\n\n2,b\n",
+        'number,name\r\n1,"a\r\nb"\r\n2,c',
+        "number,name\r1,a\r\r2,b\r",
+        "number,name\n1,a\r\n2,b\r3,c\n",
+    ],
+    ids=["lf", "crlf-quoted", "cr", "mixed"],
+)
+def test_line_breaks_counted_by_the_caller_give_what_counting_here_gives(text: str) -> None:
+    data = text.encode()
+    crlf = data.count(b"\r\n")
+    counted = (crlf, data.count(b"\n") - crlf, data.count(b"\r") - crlf)
+    own = parse_utf8(data, ",", line_offset=3)
+    given = parse_utf8(data, ",", line_offset=3, line_breaks=counted)
+    assert (given.header, given.header_line) == (own.header, own.header_line)
+    assert_frame_equal(given.records, own.records)
+    assert_frame_equal(given.problems, own.problems)
+
+
+@pytest.mark.parametrize("text", ["number,name\n1,a\n\n2,b\n", 'number,name\n1,"a\nb"\n2,c\n'])
+@pytest.mark.parametrize("wrong", [0, 2, 9])
+def test_a_wrong_count_of_lf_line_breaks_still_reads_the_same_records(
+    text: str, wrong: int
+) -> None:
+    right = parse_utf8(text.encode(), ",", line_offset=3)
+    given_wrong = parse_utf8(text.encode(), ",", line_offset=3, line_breaks=(0, wrong, 0))
+    assert (given_wrong.header, given_wrong.header_line) == (right.header, right.header_line)
+    assert_frame_equal(given_wrong.records, right.records)
+
+
+def test_a_record_without_quotes_longer_than_every_quoted_one_keeps_every_field() -> None:
+    text = 'a,b\n"x, y",1\n1,2,3,4,5\n"p""q",2\n\n6\n'
+    parsed = same_as_the_csv_module(text)
+    assert [(r["_fields"], r["c0"], r["_extra"]) for r in rows(parsed)] == [
+        (2, "x, y", None),
+        (5, "1", ["3", "4", "5"]),
+        (2, 'p"q', None),
+        (0, None, None),
+        (1, "6", None),
+    ]
+
+
+def test_quoted_records_are_counted_with_delimiters_and_quotes_inside_their_fields() -> None:
+    text = 'a;b;c\n"1;2";"say ""hi; there""";\n"x"\n"";"";"";""\n"m\nn";o\n'
+    parsed = same_as_the_csv_module(text, ";")
+    assert [(r["_line"], r["_fields"]) for r in rows(parsed)] == [(2, 3), (3, 1), (4, 4), (5, 2)]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_long_record_after_a_header_over_two_lines_keeps_every_field(eol: str) -> None:
+    text = eol.join(["", 'a,"b', 'c"', '"q",1', "1,2,3,4", "", "5,6,7", "8"]) + eol
+    parsed = same_as_the_csv_module(text)
+    assert (parsed.header, parsed.header_line) == (("a", f"b{eol}c"), 2)
+    assert [(r["_line"], r["_fields"], r["_extra"]) for r in rows(parsed)] == [
+        (4, 2, None),
+        (5, 4, ["3", "4"]),
+        (6, 0, None),
+        (7, 3, ["7"]),
+        (8, 1, None),
+    ]
