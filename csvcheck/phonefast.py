@@ -55,23 +55,7 @@ _IDD_CODE = "_idd_code"
 _OWN_REST = "_own_rest"
 _BY_IDD = "_by_idd"
 _BY_OWN = "_by_own"
-_TEMPORARY = (
-    _CC,
-    _NSN,
-    _TAG,
-    _SHARED,
-    _SINGLE,
-    _BAD,
-    _DIRECT,
-    _NATIONAL,
-    _PLUS_CODE,
-    _AFTER_IDD,
-    _IDD,
-    _IDD_CODE,
-    _OWN_REST,
-    _BY_IDD,
-    _BY_OWN,
-)
+_TEMPORARY = (_CC, _NSN, _TAG, _BAD, _SHARED, _SINGLE)
 
 
 def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
@@ -299,6 +283,10 @@ def _shared_validity(rows: pl.DataFrame, exact: bool) -> tuple[pl.Series, pl.Ser
     return _validity(rows, [_candidate(k) for k in range(count + 1)], exact)
 
 
+_KEPT = (_CC, _NSN, _TAG, _BAD)
+"""What the steps after ``_coded`` read, besides the input's own columns."""
+
+
 def _coded(digits: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
     """Calling code, stripped national number and flags of every row."""
     coded = _with_country_codes(digits.lazy(), default)
@@ -310,7 +298,9 @@ def _coded(digits: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
         # Only '+' and a known code avoid the default region's transform rule.
         decided = decided & pl.col(_DIRECT)
     single = decided & ~pl.col(_BAD) & ~shared.fill_null(False)
-    return frame.with_columns(
+    return frame.select(
+        *digits.columns,
+        *_KEPT,
         decided.alias(DECIDED),
         pl.when(single).then(pl.col(_CC)).alias(_SINGLE),
         (decided & ~pl.col(_BAD) & shared.fill_null(False)).alias(_SHARED),

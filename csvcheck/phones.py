@@ -56,7 +56,6 @@ _EXCEL = "_excel"
 _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
 _HINT = "_hint"
-_SLOW = "_slow"
 _ANSWERS = (E164, ERROR, WARNING, HINT)
 _START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -170,21 +169,18 @@ def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
     return possible.select(phonefast.ROW).with_columns(hints)
 
 
-def _slow(values: pl.Series, region: str) -> pl.DataFrame:
-    """phonenumbers' answers for distinct values: ``_value`` and the four answer columns."""
-    distinct = values.unique()
-    # A Python call per distinct value: libphonenumber itself decides what the fast path
-    # cannot; lists repeat values often, so deciding each once is the saving.
-    decisions = [_decide(v, region) for v in distinct.to_list()]
-    return pl.DataFrame(
-        {
-            _VALUE: distinct,
-            _SLOW + E164: [d.e164 for d in decisions],
-            _SLOW + ERROR: [d.error for d in decisions],
-            _SLOW + WARNING: [d.warning for d in decisions],
-            _SLOW + HINT: [d.hint for d in decisions],
-        },
-        schema={_VALUE: pl.String()} | {_SLOW + c: pl.String() for c in _ANSWERS},
+def _slow(
+    answers: pl.DataFrame, rows: pl.Series, values: list[str | None], region: str
+) -> pl.DataFrame:
+    """The answers with phonenumbers' own for the values at ``rows`` (positions)."""
+    # A Python call per value, cached (lru) so that a value repeated in the list is
+    # decided once: libphonenumber itself decides what the fast path cannot.
+    decisions = [_decide(v, region) for v in values]
+    return answers.with_columns(
+        answers.get_column(c).scatter(
+            rows, pl.Series([getattr(d, c) for d in decisions], dtype=pl.String)
+        )
+        for c in _ANSWERS
     )
 
 
@@ -195,35 +191,22 @@ def _normalize_series(values: pl.Series, region: str, fast_from: int = FAST_FROM
         plain = pl.lit(False)
     masked = pl.when(plain).then(pl.col(phonefast.DIGITS)).alias(phonefast.DIGITS)
     frame = phonefast.decide(frame.with_columns(masked), region)
-    frame = frame.join(_hints(frame, region), on=phonefast.ROW, how="left", maintain_order="left")
-    missing, excel = pl.col(_MISSING), pl.col(_EXCEL)
-    slow = ~missing & ~excel & ~pl.col(phonefast.DECIDED)
-    frame = frame.with_columns(slow.alias(_SLOW))
-    if frame.select(pl.col(_SLOW).any()).item():
-        answers = _slow(frame.filter(_SLOW).get_column(_VALUE), region)
-        frame = frame.join(answers, on=_VALUE, how="left", maintain_order="left", nulls_equal=True)
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias(_SLOW + c) for c in _ANSWERS)
-    e164 = pl.col(phonefast.E164)
-    error = (
-        pl.when(missing)
-        .then(pl.lit(MISSING))
-        .when(excel)
-        .then(pl.lit(EXCEL))
-        .when(e164.is_null())
-        .then(pl.lit(INVALID))
-    )
-    answer = [
+    hints = _hints(frame, region)
+    # Positions, not joins: a join would copy every column of the batch.
+    hint = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    hint = hint.scatter(hints.get_column(phonefast.ROW), hints.get_column(_HINT))
+    missing, excel, e164 = pl.col(_MISSING), pl.col(_EXCEL), pl.col(phonefast.E164)
+    error = pl.when(missing).then(pl.lit(MISSING)).when(excel).then(pl.lit(EXCEL))
+    answers = frame.select(
         e164.alias(E164),
-        error.alias(ERROR),
+        error.when(e164.is_null()).then(pl.lit(INVALID)).alias(ERROR),
         pl.lit(None, pl.String).alias(WARNING),
-        pl.col(_HINT).alias(HINT),
-    ]
-    columns = [
-        pl.when(pl.col(_SLOW)).then(pl.col(_SLOW + c)).otherwise(a).alias(c)
-        for c, a in zip(_ANSWERS, answer, strict=True)
-    ]
-    return frame.select(pl.struct(columns).alias(values.name)).to_series()
+        hint.alias(HINT),
+    )
+    slow = frame.select((~missing & ~excel & ~pl.col(phonefast.DECIDED)).arg_true()).to_series()
+    if len(slow):
+        answers = _slow(answers, slow, frame.get_column(_VALUE).gather(slow).to_list(), region)
+    return answers.select(pl.struct(_ANSWERS).alias(values.name)).to_series()
 
 
 def normalize_numbers(expr: pl.Expr, region: str = "IN") -> pl.Expr:
