@@ -45,6 +45,25 @@ _BLANK_ASCII = r"^[ \t]*$"
 # Plain: no letters, extension marks (x # , ; ~), Unicode or second '+'. For these
 # libphonenumber's extraction keeps the digits in order and the '+' if it leads them.
 _PLAIN = r"^[ (]*\+?[0-9 ().\-]*$"
+# A plain number, then an extension: libphonenumber reads the digits after "ext", "extn" or
+# "x" (with an optional "." and spaces or dashes) as an extension and parses the number
+# before it. Explicit labels allow 20 digits, "x" 9: up to 7 are read here.
+_EXTENSION = r"^([ (]*\+?[0-9 ().\-]*?)[ ]*(?:[Ee][Xx][Tt][Nn]?|[Xx])\.?[ \-]*[0-9]{1,7}$"
+# ASCII letters among plain characters after the first three digits (before them the value
+# is not a number), with no "x" or "int" (extension marks): libphonenumber drops one or two
+# letters and reads three or more on a phone keypad (1-800-FLOWERS).
+_LETTERS = r"^[ (]*\+?(?:[ ().\-]*[0-9]){3}[0-9 ().\-A-WYZa-wyz]*$"
+_NOT_LETTERS = r"[Ii][Nn][Tt]"
+_KEYPAD_FROM = 3
+_KEYPAD = {
+    letter: digit
+    for digit, keys in zip(
+        "23456789", ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"), strict=True
+    )
+    for key in keys
+    for letter in (key, key.lower())
+}
+_DROPPED = dict.fromkeys(_KEYPAD, "")
 _SEPARATORS = [" ", "(", ")", ".", "-", "+"]
 _LEADING_PLUS = r"^[ (]*\+"
 _MAX_INPUT = 250
@@ -55,6 +74,8 @@ _MISSING = "_missing"
 _EXCEL = "_excel"
 _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
+_EXTENSION_PART = "_extension_part"
+_LETTER_COUNT = "_letter_count"
 _HINT = "_hint"
 _ANSWERS = (E164, ERROR, WARNING, HINT)
 _START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
@@ -126,26 +147,50 @@ def decide_number(value: str | None, region: str = "IN") -> Decision:
     return _decide(value, region.upper())
 
 
+def _digits(value: pl.Expr, letters: dict[str, str]) -> pl.Expr:
+    """The value with the separators removed and ASCII letters replaced (literal, fast)."""
+    old = _SEPARATORS + list(letters)
+    return value.str.replace_many(old, [""] * len(_SEPARATORS) + list(letters.values()))
+
+
 def _classified(values: pl.Series) -> pl.DataFrame:
     value = pl.col(_VALUE)
     frame = values.to_frame(_VALUE).with_row_index(phonefast.ROW)
+    short = value.str.len_bytes() <= _MAX_INPUT
     frame = frame.with_columns(
-        # Only plain values use their digits: removing the separators _PLAIN allows is
-        # enough, and a literal multi-replace is faster than a regex.
-        value.str.replace_many(_SEPARATORS, [""] * len(_SEPARATORS)).alias(phonefast.DIGITS),
         (value.is_null() | value.str.contains(_BLANK_ASCII)).alias(_MISSING),
         value.str.contains(_EXCEL_ASCII).fill_null(False).alias(_EXCEL),
-        ((value.str.len_bytes() <= _MAX_INPUT) & value.str.contains(_PLAIN)).alias(_PLAIN_SHAPE),
+        (short & value.str.contains(_PLAIN)).fill_null(False).alias(_PLAIN_SHAPE),
         value.str.contains(_LEADING_PLUS).fill_null(False).alias(phonefast.PLUS),
     )
-    count = pl.col(phonefast.DIGITS).str.len_bytes()
-    plain = (
+    plain_shape = pl.col(_PLAIN_SHAPE)
+    others = pl.when(~plain_shape & short).then(value)
+    letters = pl.when(others.str.contains(_LETTERS) & ~others.str.contains(_NOT_LETTERS))
+    frame = frame.with_columns(
+        others.str.extract(_EXTENSION, 1).alias(_EXTENSION_PART),
+        letters.then(value.str.count_matches("[A-Za-z]")).alias(_LETTER_COUNT),
+    )
+    count, extension = pl.col(_LETTER_COUNT), pl.col(_EXTENSION_PART)
+    # Only the values read here use their digits: removing the separators _PLAIN allows
+    # (and the letters) is enough, and a literal multi-replace is faster than a regex.
+    digits = (
+        pl.when(plain_shape)
+        .then(_digits(pl.when(plain_shape).then(value), {}))
+        .when(extension.is_not_null())
+        .then(_digits(extension, {}))
+        .when(count >= _KEYPAD_FROM)
+        .then(_digits(pl.when(count >= _KEYPAD_FROM).then(value), _KEYPAD))
+        .when(count.is_not_null())
+        .then(_digits(pl.when(count < _KEYPAD_FROM).then(value), _DROPPED))
+    )
+    frame = frame.with_columns(digits.alias(phonefast.DIGITS))
+    fast = (
         ~pl.col(_MISSING)
         & ~pl.col(_EXCEL)
-        & pl.col(_PLAIN_SHAPE)
-        & count.is_between(3, phonemeta.MAX_DIGITS)
+        & (plain_shape | extension.is_not_null() | count.is_not_null())
+        & pl.col(phonefast.DIGITS).str.len_bytes().is_between(3, phonemeta.MAX_DIGITS)
     )
-    return frame.with_columns(plain.fill_null(False).alias(_PLAIN_COLUMN))
+    return frame.with_columns(fast.fill_null(False).alias(_PLAIN_COLUMN))
 
 
 @lru_cache(maxsize=50_000)
@@ -197,10 +242,19 @@ def _normalize_series(values: pl.Series, region: str, fast_from: int = FAST_FROM
     hint = hint.scatter(hints.get_column(phonefast.ROW), hints.get_column(_HINT))
     missing, excel, e164 = pl.col(_MISSING), pl.col(_EXCEL), pl.col(phonefast.E164)
     error = pl.when(missing).then(pl.lit(MISSING)).when(excel).then(pl.lit(EXCEL))
+    count = pl.col(_LETTER_COUNT)
+    warning = (
+        pl.when(e164.is_null())
+        .then(None)
+        .when(pl.col(_EXTENSION_PART).is_not_null())
+        .then(pl.lit(EXTENSION_DROPPED))
+        .when(count < _KEYPAD_FROM)
+        .then(pl.lit(LETTERS_DROPPED))
+    )
     answers = frame.select(
         e164.alias(E164),
         error.when(e164.is_null()).then(pl.lit(INVALID)).alias(ERROR),
-        pl.lit(None, pl.String).alias(WARNING),
+        warning.cast(pl.String).alias(WARNING),
         hint.alias(HINT),
     )
     slow = frame.select((~missing & ~excel & ~pl.col(phonefast.DECIDED)).arg_true()).to_series()

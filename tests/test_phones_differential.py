@@ -156,13 +156,68 @@ prefixes = st.sampled_from(["", "", "+", "0", "00", "011", "+0", "+00", "0091", 
 marks = st.lists(st.tuples(st.integers(0, 18), st.sampled_from(SEPARATORS)), max_size=4)
 
 
+LETTERS = st.sampled_from(["a", "b", "Q", "z", "W", "i", "n", "t", "I", "N", "T", "x", "E"])
+EXTENSIONS = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        " ext 12",
+        "x5",
+        " ext. 123",
+        " X 9",
+        "extn-7",
+        " x 12345678",
+        " ext 1234567",
+        "ext",
+        " ext 12#",
+        " int 5",
+        ",5",
+        " #12",
+        "  EXT:4",
+    ]
+)
+
+
 @st.composite
 def typed_numbers(draw: st.DrawFn) -> str:
-    """Random digits after a random prefix, with separators at random places."""
+    """Random digits after a random prefix, with separators (sometimes letters) at random
+    places and sometimes an extension after them."""
     chars = list(draw(digit_strings))
     for position, mark in sorted(draw(marks), reverse=True):
         chars.insert(min(position, len(chars)), mark)
-    return draw(prefixes) + draw(st.sampled_from(["", "", "(", " "])) + "".join(chars)
+    for position, letter in draw(st.lists(st.tuples(st.integers(0, 18), LETTERS), max_size=4)):
+        chars.insert(min(position, len(chars)), letter)
+    start = draw(prefixes) + draw(st.sampled_from(["", "", "(", " "]))
+    return start + "".join(chars) + draw(EXTENSIONS)
+
+
+def test_letters_and_extensions_match_phonenumbers() -> None:
+    """The shapes the fast path reads besides plain digits, on valid numbers of several
+    regions: stray letters (dropped), three or more (a keypad number), extensions."""
+    rng = random.Random(20261126)
+    cases = []
+    for region in ("IN", "US", "GB", "AU", "DE"):
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            national = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+            full = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+            for written in (national, full, scatter(full, rng)):
+                digits = [i for i, ch in enumerate(written) if ch.isdigit()]
+                for count in (1, 2, 3, 4):
+                    chars = list(written)
+                    for at in sorted(
+                        rng.sample(digits[2:], min(count, len(digits) - 2)), reverse=True
+                    ):
+                        chars.insert(at + 1, rng.choice("abcDEFgHjkLmoPQRsuvWYZ"))
+                    cases.append(("".join(chars), region))
+                for suffix in (" ext 12", "x5", " ext. 123", " X 9", "extn-7", " x 1234567"):
+                    cases.append((written + suffix, region))
+                cases.append(("1-800-FLOWERS", region))
+    assert len(cases) > 300
+    assert mismatches(cases) == []
 
 
 @settings(
