@@ -173,15 +173,13 @@ def _classified(values: pl.Series) -> pl.DataFrame:
     count, extension = pl.col(_LETTER_COUNT), pl.col(_EXTENSION_PART)
     # Only the values read here use their digits: removing the separators _PLAIN allows
     # (and the letters) is enough, and a literal multi-replace is faster than a regex.
+    dropped = pl.when(count < _KEYPAD_FROM).then(value)
     digits = (
-        pl.when(plain_shape)
-        .then(_digits(pl.when(plain_shape).then(value), {}))
-        .when(extension.is_not_null())
+        pl.when(extension.is_not_null())
         .then(_digits(extension, {}))
-        .when(count >= _KEYPAD_FROM)
-        .then(_digits(pl.when(count >= _KEYPAD_FROM).then(value), _KEYPAD))
-        .when(count.is_not_null())
-        .then(_digits(pl.when(count < _KEYPAD_FROM).then(value), _DROPPED))
+        .when(count < _KEYPAD_FROM)
+        .then(_digits(dropped, _DROPPED))
+        .otherwise(_digits(value, _KEYPAD))  # plain values have no letter to read
     )
     frame = frame.with_columns(digits.alias(phonefast.DIGITS))
     fast = (
