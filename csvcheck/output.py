@@ -105,8 +105,11 @@ class CleanWriter:
         self._handle: IO[bytes] | None = None
         self._current = 0
 
-    def append(self, list_number: int, rows: pl.DataFrame) -> None:
-        """Add rows to the part for this list (parts arrive in order)."""
+    def append(self, list_number: int, rows: pl.DataFrame | bytes | memoryview) -> None:
+        """Add rows to the part for this list (parts arrive in order).
+
+        Rows come as a frame or as the CSV bytes polars wrote for one, header left out.
+        """
         try:
             handle, opened = self._handle, list_number != self._current
             if opened or handle is None:
@@ -114,10 +117,19 @@ class CleanWriter:
                 handle = self._handle = _temporary(self._out_dir / f"{self._stem}.clean.csv")
                 self._files[list_number] = Path(handle.name)
                 self._current = list_number
-            rows.write_csv(handle, include_header=opened)
+            if isinstance(rows, pl.DataFrame):
+                rows.write_csv(handle, include_header=opened)
+                return
+            if opened:
+                handle.write(self._header())
+            handle.write(rows)
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self._out_dir}: cannot write ({exc.strerror or exc})") from exc
+
+    def _header(self) -> bytes:
+        """The header row polars writes for these columns."""
+        return pl.DataFrame(schema=dict.fromkeys(self._columns, pl.String())).write_csv().encode()
 
     def _close(self) -> None:
         if self._handle is not None:

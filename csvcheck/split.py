@@ -99,14 +99,28 @@ class Splitter:
             return last
         return PlannedPart(last.list_number + 1, 0, self._header)
 
+    def _fits(self, rows: int, size: int) -> bool:
+        """Whether that many rows of that size all fit in the open part."""
+        part = self._open()
+        cap = self._first_cap if part.list_number == 1 else self._row_cap
+        return part.rows + rows <= cap and part.bytes + size < self._max_bytes
+
     def _store(self, part: PlannedPart) -> None:
         if self._parts and self._parts[-1].list_number == part.list_number:
             self._parts[-1] = part
         else:
             self._parts.append(part)
 
-    def feed(self, frame: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
-        """Assign the rows of a batch; return (list number, rows) slices in order."""
+    def feed(self, frame: pl.DataFrame, size: int | None = None) -> list[tuple[int, pl.DataFrame]]:
+        """Assign the rows of a batch; return (list number, rows) slices in order.
+
+        ``size``, the bytes the batch's rows take as written (header left out), lets a batch
+        that fits in the open part go there whole without the size of each row.
+        """
+        if size is not None and frame.height and self._fits(frame.height, size):
+            part = self._open()
+            self._store(PlannedPart(part.list_number, part.rows + frame.height, part.bytes + size))
+            return [(part.list_number, frame)]
         sizes = row_bytes(frame)
         # ends[i] = bytes of the batch's first i rows; one search per part finds its cut.
         ends = pl.concat([pl.Series([0], dtype=pl.Int64), sizes.cum_sum()])

@@ -18,6 +18,7 @@ sniffed encoding cannot decode, standard input) are checked in memory.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from .output import (
     write_report,
 )
 from .read import parse
-from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
+from .report import MAX_EXAMPLES, Code, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
 from .sniff import Sniffed, line_endings
 from .split import Splitter
@@ -205,10 +206,15 @@ class _BatchedCheck:
         self.records += records.height
         crlf, lf, cr = self.breaks
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
-        rows = per_record.decide_rows(records, self.header, self.plan, self.rules)
+        rows = per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
         rows, self.seen = per_record.carry_duplicates(rows, self.seen)
+        # Details once the duplicates of earlier batches are known.
+        rows = per_record.add_details(rows, self.header, self.plan, self.rules)
+        # Codes with all their examples from earlier batches need only their counts.
+        full = {f.code for f in self.row_findings if len(f.examples) >= MAX_EXAMPLES}
+        wanted = [code for code in Code if code not in full]
         self.row_findings = merge_findings(
-            self.row_findings, findings.row_findings(rows, self.header, self.plan)
+            self.row_findings, findings.row_findings(rows, self.header, self.plan, wanted)
         )
         contacts = rows.filter(~pl.col(per_record.BLANK))
         self.stats = _add(self.stats, pipe.contact_stats(contacts))
@@ -232,9 +238,15 @@ class _BatchedCheck:
 
     def _write(self, contacts: pl.DataFrame, splitter: Splitter) -> None:
         clean = per_record.clean_frame(contacts.filter(pl.col(per_record.REASON) == ""), self.plan)
-        for list_number, rows in splitter.feed(clean):
+        # The batch as CSV first: when it fits in the open part whole (most batches), its
+        # size is all the splitter needs and these bytes are what the part gets.
+        written = io.BytesIO()
+        clean.write_csv(written, include_header=False)
+        slices = splitter.feed(clean, written.tell())
+        whole = len(slices) == 1 and slices[0][1].height == clean.height
+        for list_number, rows in slices:
             if self.clean is not None:
-                self.clean.append(list_number, rows)
+                self.clean.append(list_number, written.getbuffer() if whole else rows)
         if self.rejects is not None:
             rejected = contacts.filter(pl.col(per_record.REASON) != "")
             self.rejects.append(per_record.rejects_frame(rejected, self.header))
