@@ -228,11 +228,17 @@ def _value_plans(
         return []
     any_mark = pl.any_horizontal(c for c, m in zip(marks.columns, marked, strict=True) if m)
     flagged = rows.filter(marks.select(any_mark).to_series())
-    picked = [(c, v, t, h) for (c, v, t), m, h in zip(cells, marked, replaced, strict=True) if m]
+    picked: list[ValueCell] = [
+        (c, v, t, h) for (c, v, t), m, h in zip(cells, marked, replaced, strict=True) if m
+    ]
     return [(flagged, _value_checks(picked))]
 
 
-def _value_checks(cells: list[tuple[str, pl.Expr, str, bool]]) -> list[Plan]:
+ValueCell = tuple[str | None, pl.Expr, str, bool]
+"""A kept cell whose value is checked: (column name, value, target, holds U+FFFD)."""
+
+
+def _value_checks(cells: list[ValueCell]) -> list[Plan]:
     """The exact checks of (column, value, target, holds U+FFFD) cells."""
     contact = ~pl.col(BLANK)
     clean = contact & (pl.col(REASON) == "")

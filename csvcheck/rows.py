@@ -6,6 +6,8 @@ selected from them. Used by the in-memory check (pipeline.py) and the batched on
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from . import checks, phones
@@ -132,23 +134,29 @@ def _blank_flags(records: pl.DataFrame, width: int) -> pl.Series:
     """Which records are blank; the full test runs only where the first cell is blank."""
     if width == 0:
         return pl.repeat(True, records.height, eager=True).alias(BLANK)
-    maybe = records.select(
-        (pl.col(FIELDS) == 0) | checks.is_blank(pl.col(field_name(0)))
-    ).to_series()
+    first = pl.col(field_name(0))
+    # A first cell that starts with a printable ASCII character is not blank: two string
+    # comparisons instead of a strip of every cell.
+    printable = (first >= "!") & (first < "\x80")
+    maybe = records.select((pl.col(FIELDS) == 0) | ~printable.fill_null(False)).to_series()
     return _on_rows(records, maybe, _blank_record(width), False, BLANK)
 
 
 def _on_rows(
-    frame: pl.DataFrame, mask: pl.Series, value: pl.Expr, otherwise: object, name: str
+    frame: pl.DataFrame, mask: pl.Series, value: pl.Expr, otherwise: str | bool, name: str
 ) -> pl.Series:
     """``value`` on the rows where ``mask`` holds, ``otherwise`` elsewhere.
 
     Computed on those rows only: a when/then would compute ``value`` on every row.
     """
+    if not mask.any():
+        return pl.repeat(otherwise, frame.height, eager=True).alias(name)
     # Lazy, so only the columns ``value`` reads are filtered.
     picked = frame.lazy().filter(mask).select(value.alias(name)).collect().to_series()
     base = pl.repeat(otherwise, frame.height, dtype=picked.dtype, eager=True).alias(name)
-    return base.scatter(mask.arg_true(), picked) if picked.len() else base
+    if picked.len():
+        base.scatter(mask.arg_true(), picked)  # in place
+    return base
 
 
 def _reason(rows: pl.DataFrame, plan: HeaderPlan, width: int) -> pl.Expr:
@@ -289,15 +297,22 @@ def _number_detail(number: int | None, region: str) -> pl.Expr:
     )
 
 
-def clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def clean_frame(clean_rows: Frame, plan: HeaderPlan, *, trim: bool = True) -> Frame:
+    """The upload-ready columns of clean rows; ``trim=False`` when no value needs trimming."""
     if plan.blocking:
-        return pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
+        empty = pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
+        return empty.lazy() if isinstance(clean_rows, pl.LazyFrame) else empty
     position = {t: i for i, t in enumerate(plan.targets) if t is not None}
+
+    def value(name: str) -> pl.Expr:
+        cell = pl.col(field_name(position[name]))
+        return (cell.str.strip_chars() if trim else cell).fill_null("").alias(name)
+
     columns = [
-        pl.col(E164).alias(name)
-        if name == NUMBER_COLUMN
-        else pl.col(field_name(position[name])).str.strip_chars().fill_null("").alias(name)
-        for name in plan.output
+        pl.col(E164).alias(name) if name == NUMBER_COLUMN else value(name) for name in plan.output
     ]
     return clean_rows.select(columns)
 
@@ -316,14 +331,20 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def rejects_frame(rejected: pl.DataFrame, header: tuple[str, ...]) -> pl.DataFrame:
+def rejects_frame(rejected: Frame, header: tuple[str, ...]) -> Frame:
     names = unique_names(["line", "reason", "detail", *header, "extra_fields"])
+    cells = [pl.col(field_name(i)) for i in range(len(header))]
+    # Which columns hold any cell that starts like a formula (cheap, from the first byte),
+    # and whether any record has extra fields: only those need more.
+    found = rejected.lazy().select(
+        pl.col(EXTRA).is_not_null().any(), *(checks.starts_like_formula(c).any() for c in cells)
+    )
+    has_extra, *formulas = found.collect().row(0)
     originals = [
-        checks.neutralize_formula(pl.col(field_name(i))).alias(names[3 + i])
-        for i in range(len(header))
+        (checks.neutralize_formula(c) if formula else c).alias(names[3 + i])
+        for i, (c, formula) in enumerate(zip(cells, formulas, strict=True))
     ]
     extra = checks.neutralize_formula(pl.col(EXTRA).list.join(",")).alias(names[-1])
-    has_extra = rejected.select(pl.col(EXTRA).is_not_null().any()).item()
     return rejected.select(
         pl.col(LINE).alias("line"),
         pl.col(REASON).alias("reason"),
