@@ -250,8 +250,8 @@ class _BatchedCheck:
             if self.clean is not None:
                 self.clean.append(list_number, part_rows)
         if self.rejects is not None:
-            rejected = rows.lazy().filter(contact & ~is_clean)
-            self.rejects.append(per_record.rejects_frame(rejected, self.header).collect())
+            rejected = rows.filter(contact & ~is_clean)
+            self.rejects.append(per_record.rejects_frame(rejected, self.header))
 
     def progress(self, bytes_read: int) -> Progress:
         parts = len(self.splitter.parts) if self.splitter else 0
