@@ -43,7 +43,7 @@ Cell = tuple[str | None, pl.Expr, pl.Expr]
 Plan = tuple[Code, list[Cell]]
 
 
-def _examples(rows: pl.LazyFrame, cells: list[Cell]) -> pl.LazyFrame:
+def _examples(rows: pl.LazyFrame, cells: list[Cell], detail: pl.Expr) -> pl.LazyFrame:
     """The first rows in file order any cell flags (a row once per cell that flags it)."""
     samples = [
         rows.filter(mask)
@@ -52,7 +52,7 @@ def _examples(rows: pl.LazyFrame, cells: list[Cell]) -> pl.LazyFrame:
             pl.col(LINE),
             pl.lit(column, pl.String).alias("column"),
             value.alias("value"),
-            pl.col(DETAIL),
+            detail.alias(DETAIL),
         )
         for column, mask, value in cells
     ]
@@ -86,7 +86,9 @@ def _counts(rows: pl.DataFrame | pl.LazyFrame, plans: list[Plan]) -> pl.LazyFram
 
 
 def _counted(
-    plans: list[tuple[pl.DataFrame, list[Plan]]], wanted: Collection[Code] | None
+    plans: list[tuple[pl.DataFrame, list[Plan]]],
+    wanted: Collection[Code] | None,
+    detail: pl.Expr,
 ) -> list[Finding]:
     """Findings of the plans that flag any row, each plan run on the rows given with it.
 
@@ -104,7 +106,9 @@ def _counted(
         if count
     ]
     sampled = [f for f in found if wanted is None or f[1] in wanted]
-    examples = pl.collect_all(_examples(rows.lazy(), cells) for rows, _, cells, _ in sampled)
+    examples = pl.collect_all(
+        _examples(rows.lazy(), cells, detail) for rows, _, cells, _ in sampled
+    )
     by_code = {f[1]: e for f, e in zip(sampled, examples, strict=True)}
     return [_finding(code, count, by_code.get(code)) for _, code, cells, count in found]
 
@@ -122,12 +126,15 @@ def row_findings(
     header: tuple[str, ...],
     plan: HeaderPlan,
     wanted: Collection[Code] | None = None,
+    detail: pl.Expr | None = None,
 ) -> list[Finding]:
     """Counted findings of decided rows, with examples for the codes ``wanted`` (None: all).
 
     A batched check asks only for the codes that still lack examples. Checks of the cells'
     values run on the rows a cheap first pass keeps (:func:`checks.may_be_flagged`).
+    ``detail`` computes the examples' details when the rows have none.
     """
+    detail = pl.col(DETAIL) if detail is None else detail
     contact = ~pl.col(BLANK)
     number = plan.number_index
     number_name = header[number] if number is not None else None
@@ -188,7 +195,7 @@ def row_findings(
         ),
     ]
     values = _value_plans(rows, header, plan)
-    found = _counted([(rows, plans), *values], wanted)
+    found = _counted([(rows, plans), *values], wanted, detail)
     return _in_plan_order(found, plans + [p for _, group in values for p in group])
 
 

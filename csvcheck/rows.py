@@ -214,12 +214,21 @@ def _duplicate_detail(first_line: pl.Expr) -> pl.Expr:
     return pl.format("duplicate of line {} ({})", first_line, pl.col(E164))
 
 
+def detail_of(header: tuple[str, ...], plan: HeaderPlan, rules: Rules) -> pl.Expr:
+    """The detail of a rejected record, as an expression over decided rows.
+
+    For a caller that decided rows without details: it computes them only on the rows it
+    writes or shows.
+    """
+    return _detail(len(header), plan, rules.region)
+
+
 def add_details(
     rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
 ) -> pl.DataFrame:
     """Add the detail of every rejected record (empty for the others)."""
     rejected = rows.select(pl.col(REASON) != "").to_series()
-    detail = _detail(len(header), plan, rules.region)
+    detail = detail_of(header, plan, rules)
     return rows.with_columns(_on_rows(rows, rejected, detail, "", DETAIL))
 
 
@@ -331,7 +340,8 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def rejects_frame(rejected: Frame, header: tuple[str, ...]) -> Frame:
+def rejects_frame(rejected: Frame, header: tuple[str, ...], detail: pl.Expr | None = None) -> Frame:
+    """The rejects' columns; ``detail`` computes the details when the rows have none."""
     names = unique_names(["line", "reason", "detail", *header, "extra_fields"])
     cells = [pl.col(field_name(i)) for i in range(len(header))]
     # Which columns hold any cell that starts like a formula (cheap, from the first byte),
@@ -348,7 +358,7 @@ def rejects_frame(rejected: Frame, header: tuple[str, ...]) -> Frame:
     return rejected.select(
         pl.col(LINE).alias("line"),
         pl.col(REASON).alias("reason"),
-        pl.col(DETAIL).alias("detail"),
+        (pl.col(DETAIL) if detail is None else detail).alias("detail"),
         *originals,
         *([extra] if has_extra else []),
     )

@@ -208,17 +208,17 @@ class _BatchedCheck:
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
         rows = per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
         rows, self.seen = per_record.carry_duplicates(rows, self.seen)
-        # Details once the duplicates of earlier batches are known.
-        rows = per_record.add_details(rows, self.header, self.plan, self.rules)
         # Codes with all their examples from earlier batches need only their counts.
         full = {f.code for f in self.row_findings if len(f.examples) >= MAX_EXAMPLES}
         wanted = [code for code in Code if code not in full]
-        found = findings.row_findings(rows, self.header, self.plan, wanted)
+        # Details only for the rows written as rejects or shown as examples.
+        detail = per_record.detail_of(self.header, self.plan, self.rules)
+        found = findings.row_findings(rows, self.header, self.plan, wanted, detail)
         self.row_findings = merge_findings(self.row_findings, found)
         self.stats = _add(self.stats, _contact_stats(rows))
         # No value-trimmed finding: no clean value has white space around it to strip.
         trim = any(f.code is Code.VALUE_TRIMMED for f in found)
-        self._write(rows, splitter, trim)
+        self._write(rows, splitter, trim, detail)
         _bound_number_cache()
 
     def _start(self, header: tuple[str, ...]) -> Splitter:
@@ -236,7 +236,7 @@ class _BatchedCheck:
             self.rejects = RejectsWriter(self.out_dir, stem, self.path)
         return self.splitter
 
-    def _write(self, rows: pl.DataFrame, splitter: Splitter, trim: bool) -> None:
+    def _write(self, rows: pl.DataFrame, splitter: Splitter, trim: bool, detail: pl.Expr) -> None:
         contact = ~pl.col(per_record.BLANK)
         is_clean = pl.col(per_record.REASON) == ""
         # Lazy, so each filter copies only the columns its output reads.
@@ -251,7 +251,7 @@ class _BatchedCheck:
                 self.clean.append(list_number, part_rows)
         if self.rejects is not None:
             rejected = rows.filter(contact & ~is_clean)
-            self.rejects.append(per_record.rejects_frame(rejected, self.header))
+            self.rejects.append(per_record.rejects_frame(rejected, self.header, detail))
 
     def progress(self, bytes_read: int) -> Progress:
         parts = len(self.splitter.parts) if self.splitter else 0
