@@ -208,6 +208,9 @@ class _BatchedCheck:
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
         rows = per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
         rows, self.seen = per_record.carry_duplicates(rows, self.seen)
+        # One chunk per column: polars 2.1 can panic (a string view read out of bounds) when
+        # the details are formatted on filtered rows whose string columns have several.
+        rows = rows.rechunk()
         # Codes with all their examples from earlier batches need only their counts.
         full = {f.code for f in self.row_findings if len(f.examples) >= MAX_EXAMPLES}
         wanted = [code for code in Code if code not in full]
