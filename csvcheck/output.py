@@ -219,7 +219,8 @@ class RejectsWriter:
         self._handle = _temporary(self.path)
         self._handle.close()
         # Read back as text, every field as written: the CSV writer writes the same bytes.
-        rows = pl.scan_csv(old, infer_schema=False, new_columns=self._columns)
+        # glob=False: a name such as "[table].csv" is a name, not a pattern.
+        rows = pl.scan_csv(old, infer_schema=False, new_columns=self._columns, glob=False)
         self._columns = [*self._columns, *new]
         rows.with_columns(pl.lit(None, pl.String).alias(c) for c in new).sink_csv(self._handle.name)
         old.unlink()

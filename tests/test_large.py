@@ -289,3 +289,16 @@ def test_values_to_trim_only_in_a_late_batch_are_trimmed_as_in_memory(
     assert batched.outputs is not None
     clean = Path(batched.outputs.clean[0].path).read_text()
     assert "+919800000201,Asha\n" in clean
+
+
+def test_a_file_named_like_a_glob_pattern_is_checked_in_batches(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    # Extra fields only late: the rejects written so far are rewritten with a new column.
+    lines = ["phone,first_name"] + [f"12{i},Asha" for i in range(60)] + ["9876543210,Asha,x"]
+    path = write_csv("\n".join(lines) + "\n", name="[table].csv")
+    batched = check_large(path, rules=Rules(), out_dir=tmp_path / "a", batch_bytes=100)
+    whole = check_file(path).write(tmp_path / "b")
+    same_reports(batched, whole)
+    assert batched.outputs is not None
+    assert Path(batched.outputs.rejects).read_text().splitlines()[0].endswith(",extra_fields")
