@@ -100,8 +100,9 @@ def decide_rows(
 ) -> pl.DataFrame:
     """Add blank flag, E.164, reasons and details to every record.
 
-    ``details=False`` leaves the details out, for a caller that adds them later with
-    :func:`add_details` (a batched check, once duplicates across batches are known).
+    ``details=False`` leaves the details out, for a caller that computes them later with
+    :func:`detail_of` on the rows it writes or shows (a batched check, once duplicates across
+    batches are known), or adds them with :func:`add_details`.
     """
     records = _with_problem_columns(records)
     width = len(header)
@@ -126,6 +127,9 @@ def decide_rows(
     rows = records.with_columns(_blank_flags(records, width), *number_columns).drop(
         NUMBER_STRUCT, strict=False
     )
+    # One chunk per column: polars 2.1 can panic (a string view read out of bounds) when
+    # details are formatted on filtered rows whose string columns have several chunks.
+    rows = rows.rechunk()
     rows = _with_duplicates(rows.with_columns(_reason(rows, plan, width)))
     return add_details(rows, header, plan, rules) if details else rows
 
