@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -105,8 +104,11 @@ class CleanWriter:
         self._handle: IO[bytes] | None = None
         self._current = 0
 
-    def append(self, list_number: int, rows: pl.DataFrame) -> None:
-        """Add rows to the part for this list (parts arrive in order)."""
+    def append(self, list_number: int, rows: pl.DataFrame | bytes | memoryview) -> None:
+        """Add rows to the part for this list (parts arrive in order).
+
+        Rows come as a frame or as the CSV bytes polars wrote for one, header left out.
+        """
         try:
             handle, opened = self._handle, list_number != self._current
             if opened or handle is None:
@@ -114,10 +116,19 @@ class CleanWriter:
                 handle = self._handle = _temporary(self._out_dir / f"{self._stem}.clean.csv")
                 self._files[list_number] = Path(handle.name)
                 self._current = list_number
-            rows.write_csv(handle, include_header=opened)
+            if isinstance(rows, pl.DataFrame):
+                rows.write_csv(handle, include_header=opened)
+                return
+            if opened:
+                handle.write(self._header())
+            handle.write(rows)
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self._out_dir}: cannot write ({exc.strerror or exc})") from exc
+
+    def _header(self) -> bytes:
+        """The header row polars writes for these columns."""
+        return pl.DataFrame(schema=dict.fromkeys(self._columns, pl.String())).write_csv().encode()
 
     def _close(self) -> None:
         if self._handle is not None:
@@ -167,50 +178,75 @@ class CleanWriter:
 
 
 class RejectsWriter:
-    """Rejected rows spilled batch by batch, joined into one CSV at the end.
+    """Rejected rows written batch by batch into one CSV, renamed into place at the end.
 
-    The rejects' columns are known only at the end (``extra_fields`` appears when any record
-    had more fields than the header), so batches are kept as Arrow IPC files and written out
-    one after the other with the columns of all of them.
+    The rejects' columns can grow (``extra_fields`` appears when a record has more fields
+    than the header, maybe only in a late batch). Batches go straight into a temporary file
+    as CSV; when a batch brings a new column, the rows written so far are streamed into a new
+    file with that column empty, so memory stays bounded.
     """
 
     def __init__(self, out_dir: Path, stem: str, protect: Path | None) -> None:
         self.path = out_dir / f"{stem}.rejects.csv"
         _refuse_input(self.path, protect)
-        self._spill = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{stem}.rejects."))
-        self._batches: list[Path] = []
-        self._columns: dict[str, pl.DataType] = {}
+        self._handle: IO[bytes] | None = None
+        self._columns: list[str] = []
 
     def append(self, rows: pl.DataFrame) -> None:
-        """Keep a batch of rejects (in file order)."""
-        batch = self._spill / f"{len(self._batches):06d}.arrow"
+        """Add a batch of rejects (in file order)."""
         try:
-            rows.write_ipc(batch)
+            if self._handle is None:
+                self._handle = _temporary(self.path)
+                self._columns = rows.columns
+                rows.write_csv(self._handle)
+                return
+            new = [c for c in rows.columns if c not in self._columns]
+            if new:
+                self._widen(new)
+            missing = [pl.lit(None, pl.String).alias(c) for c in self._columns if c not in rows]
+            rows.with_columns(missing).select(self._columns).write_csv(
+                self._handle, include_header=False
+            )
         except OSError as exc:
             self.abort()
-            raise OutputError(f"{self._spill}: cannot write ({exc.strerror or exc})") from exc
-        self._batches.append(batch)
-        for name, dtype in rows.schema.items():
-            self._columns.setdefault(name, dtype)
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
 
-    def _write(self, handle: IO[bytes]) -> None:
-        empty = pl.DataFrame(schema=self._columns)
-        empty.write_csv(handle)
-        for batch in self._batches:  # one batch in memory at a time
-            rows = pl.concat([empty, pl.read_ipc(batch)], how="diagonal")
-            rows.write_csv(handle, include_header=False)
+    def _widen(self, new: list[str]) -> None:
+        """Rewrite the rows written so far with the new columns, empty."""
+        assert self._handle is not None
+        self._handle.close()
+        old = Path(self._handle.name)
+        self._handle = _temporary(self.path)
+        self._handle.close()
+        # Read back as text, every field as written: the CSV writer writes the same bytes.
+        # glob=False: a name such as "[table].csv" is a name, not a pattern.
+        rows = pl.scan_csv(old, infer_schema=False, new_columns=self._columns, glob=False)
+        self._columns = [*self._columns, *new]
+        rows.with_columns(pl.lit(None, pl.String).alias(c) for c in new).sink_csv(self._handle.name)
+        old.unlink()
+        # Kept open across batches, closed by finish or abort.
+        self._handle = Path(self._handle.name).open("ab")  # noqa: SIM115
 
     def finish(self) -> str:
-        """Write the rejects CSV; return its path."""
+        """Rename the rejects CSV into place; return its path."""
+        if self._handle is None:
+            write_csv(pl.DataFrame(), self.path, None)
+            return str(self.path)
+        self._handle.close()
         try:
-            atomic_write(self.path, self._write, None)
-        finally:
+            _publish(Path(self._handle.name), self.path)
+        except OSError as exc:
             self.abort()
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
+        self._handle = None
         return str(self.path)
 
     def abort(self) -> None:
-        """Remove the spilled batches."""
-        shutil.rmtree(self._spill, ignore_errors=True)
+        """Remove the temporary file."""
+        if self._handle is not None:
+            self._handle.close()
+            Path(self._handle.name).unlink(missing_ok=True)
+            self._handle = None
 
 
 def write_report(report: Report, path: Path, protect: Path | None) -> None:

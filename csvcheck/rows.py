@@ -6,6 +6,8 @@ selected from them. Used by the in-memory check (pipeline.py) and the batched on
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from . import checks, phones
@@ -89,9 +91,19 @@ def _join(parts: list[pl.Expr], separator: str) -> pl.Expr:
 
 
 def decide_rows(
-    records: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
+    records: pl.DataFrame,
+    header: tuple[str, ...],
+    plan: HeaderPlan,
+    rules: Rules,
+    *,
+    details: bool = True,
 ) -> pl.DataFrame:
-    """Add blank flag, E.164, reasons and details to every record."""
+    """Add blank flag, E.164, reasons and details to every record.
+
+    ``details=False`` leaves the details out, for a caller that computes them later with
+    :func:`detail_of` on the rows it writes or shows (a batched check, once duplicates across
+    batches are known), or adds them with :func:`add_details`.
+    """
     records = _with_problem_columns(records)
     width = len(header)
     number = plan.number_index
@@ -112,9 +124,47 @@ def decide_rows(
             pl.lit(None, pl.String).alias(c)
             for c in (E164, NUMBER_ERROR, NUMBER_WARNING, NUMBER_HINT)
         ]
-    rows = records.with_columns(_blank_record(width).alias(BLANK), *number_columns).drop(
+    rows = records.with_columns(_blank_flags(records, width), *number_columns).drop(
         NUMBER_STRUCT, strict=False
     )
+    # One chunk per column: polars 2.1 can panic (a string view read out of bounds) when
+    # details are formatted on filtered rows whose string columns have several chunks.
+    rows = rows.rechunk()
+    rows = _with_duplicates(rows.with_columns(_reason(rows, plan, width)))
+    return add_details(rows, header, plan, rules) if details else rows
+
+
+def _blank_flags(records: pl.DataFrame, width: int) -> pl.Series:
+    """Which records are blank; the full test runs only where the first cell is blank."""
+    if width == 0:
+        return pl.repeat(True, records.height, eager=True).alias(BLANK)
+    first = pl.col(field_name(0))
+    # A first cell that starts with a printable ASCII character is not blank: two string
+    # comparisons instead of a strip of every cell.
+    printable = (first >= "!") & (first < "\x80")
+    maybe = records.select((pl.col(FIELDS) == 0) | ~printable.fill_null(False)).to_series()
+    return _on_rows(records, maybe, _blank_record(width), False, BLANK)
+
+
+def _on_rows(
+    frame: pl.DataFrame, mask: pl.Series, value: pl.Expr, otherwise: str | bool, name: str
+) -> pl.Series:
+    """``value`` on the rows where ``mask`` holds, ``otherwise`` elsewhere.
+
+    Computed on those rows only: a when/then would compute ``value`` on every row.
+    """
+    if not mask.any():
+        return pl.repeat(otherwise, frame.height, eager=True).alias(name)
+    # Lazy, so only the columns ``value`` reads are filtered.
+    picked = frame.lazy().filter(mask).select(value.alias(name)).collect().to_series()
+    base = pl.repeat(otherwise, frame.height, dtype=picked.dtype, eager=True).alias(name)
+    if picked.len():
+        base.scatter(mask.arg_true(), picked)  # in place
+    return base
+
+
+def _reason(rows: pl.DataFrame, plan: HeaderPlan, width: int) -> pl.Expr:
+    """The record's reasons, joined by ';' (empty when it is clean)."""
     ragged = pl.col(FIELDS) != width
     reasons = [pl.lit(str(code)) for code in plan.blocking]
     reasons += [
@@ -122,30 +172,68 @@ def decide_rows(
         pl.when(ragged).then(pl.lit(str(Code.RAGGED_ROW))),
         pl.col(NUMBER_ERROR),
     ]
+    at_most_one = rows.select(pl.sum_horizontal(r.is_not_null() for r in reasons).max() <= 1).item()
+    if at_most_one is not False:
+        # The same string a join gives when no record has two reasons, without building
+        # a new string for every record.
+        return pl.coalesce(*reasons, pl.lit("")).alias(REASON)
+    return _join(reasons, ";").alias(REASON)
+
+
+def _with_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
+    """Mark every later clean record with a number an earlier one in the frame has."""
+    keyed = (pl.col(REASON) == "") & ~pl.col(BLANK)
+    first_line = pl.col(LINE).min().over(pl.when(keyed).then(pl.col(E164)))
+    # The first line is computed once, as a column: an expression used twice is run twice.
+    rows = rows.with_columns(pl.when(keyed).then(first_line).alias(DUPLICATE_OF))
+    duplicate = pl.col(DUPLICATE_OF) != pl.col(LINE)
+    return rows.with_columns(
+        pl.when(duplicate).then(pl.col(DUPLICATE_OF)).alias(DUPLICATE_OF),
+        pl.when(duplicate)
+        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+    )
+
+
+def _detail(width: int, plan: HeaderPlan, region: str) -> pl.Expr:
+    """Why a rejected record is rejected, in words."""
+    ragged = pl.col(FIELDS) != width
     details = [pl.lit(f"the file has {code}: {DESCRIPTION[code]}") for code in plan.blocking]
     details += [
         pl.col(PROBLEM_DETAIL),
         pl.when(ragged).then(
             pl.format("has {} fields; the header has {}", pl.col(FIELDS), pl.lit(width))
         ),
-        _number_detail(number, rules.region),
+        _number_detail(plan.number_index, region),
     ]
-    rows = rows.with_columns(_join(reasons, ";").alias(REASON), _join(details, "; ").alias(DETAIL))
-    key = pl.when((pl.col(REASON) == "") & ~pl.col(BLANK)).then(pl.col(E164))
-    first_line = pl.col(LINE).min().over(key)
-    duplicate = key.is_not_null() & (pl.col(LINE) != first_line)
-    return rows.with_columns(
-        pl.when(duplicate).then(first_line).alias(DUPLICATE_OF),
-    ).with_columns(
-        pl.when(duplicate)
-        .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
-        .otherwise(pl.col(REASON))
-        .alias(REASON),
-        pl.when(duplicate)
-        .then(pl.format("duplicate of line {} ({})", pl.col(DUPLICATE_OF), pl.col(E164)))
-        .otherwise(pl.col(DETAIL))
-        .alias(DETAIL),
+    return (
+        pl.when(pl.col(DUPLICATE_OF).is_not_null())
+        .then(_duplicate_detail(pl.col(DUPLICATE_OF)))
+        .otherwise(_join(details, "; "))
     )
+
+
+def _duplicate_detail(first_line: pl.Expr) -> pl.Expr:
+    return pl.format("duplicate of line {} ({})", first_line, pl.col(E164))
+
+
+def detail_of(header: tuple[str, ...], plan: HeaderPlan, rules: Rules) -> pl.Expr:
+    """The detail of a rejected record, as an expression over decided rows.
+
+    For a caller that decided rows without details: it computes them only on the rows it
+    writes or shows.
+    """
+    return _detail(len(header), plan, rules.region)
+
+
+def add_details(
+    rows: pl.DataFrame, header: tuple[str, ...], plan: HeaderPlan, rules: Rules
+) -> pl.DataFrame:
+    """Add the detail of every rejected record (empty for the others)."""
+    rejected = rows.select(pl.col(REASON) != "").to_series()
+    detail = detail_of(header, plan, rules)
+    return rows.with_columns(_on_rows(rows, rejected, detail, "", DETAIL))
 
 
 SEEN_KEY = "_seen_key"
@@ -161,31 +249,41 @@ def carry_duplicates(rows: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFra
     """Mark decided rows whose number an earlier batch kept; return them and the numbers kept.
 
     ``seen`` holds each kept number (E.164 digits as an integer: 16 bytes a number) with the
-    line of its first occurrence, so duplicates are found across the whole file.
+    line of its first occurrence, so duplicates are found across the whole file. Details, if
+    ``rows`` has them, are updated for the rows marked.
     """
     candidate = ~pl.col(BLANK) & ((pl.col(REASON) == "") | pl.col(DUPLICATE_OF).is_not_null())
-    key = pl.col(E164).str.strip_prefix("+").cast(pl.Int64)
-    keyed = rows.with_columns(pl.when(candidate).then(key).alias(SEEN_KEY))
+    # E.164 is '+' and digits: the cast reads the '+' as a sign.
+    keys = rows.select(pl.when(candidate).then(pl.col(E164).cast(pl.Int64))).to_series()
     # A semi join probes the (large) numbers kept with the batch's (small) hash table; only
-    # the few numbers found are joined back onto the batch.
-    found = seen.join(keyed.select(pl.col(SEEN_KEY).drop_nulls()), on=SEEN_KEY, how="semi")
-    joined = keyed.join(found, on=SEEN_KEY, how="left", maintain_order="left")
-    earlier = pl.col(SEEN_LINE).is_not_null()
-    # The same reason and detail decide_rows gives a duplicate within one batch.
-    marked = joined.with_columns(
+    # the few numbers found are looked up for the batch's rows.
+    found = seen.join(keys.drop_nulls().to_frame(SEEN_KEY), on=SEEN_KEY, how="semi")
+    if found.height:
+        lines = found.get_column(SEEN_LINE)
+        earlier = keys.replace_strict(found.get_column(SEEN_KEY), lines, default=None)
+        rows = _mark_earlier(rows, earlier.alias(SEEN_LINE))
+    kept = keys.is_not_null() & (rows.get_column(REASON) == "")
+    numbers = pl.DataFrame(
+        {SEEN_KEY: keys.filter(kept), SEEN_LINE: rows.get_column(LINE).filter(kept)}
+    )
+    return rows, pl.concat([seen, numbers])
+
+
+def _mark_earlier(rows: pl.DataFrame, earlier: pl.Series) -> pl.DataFrame:
+    """Mark the rows whose number an earlier batch kept at line ``earlier``."""
+    marked = rows.with_columns(earlier).with_columns(
         pl.coalesce(SEEN_LINE, DUPLICATE_OF).alias(DUPLICATE_OF),
-        pl.when(earlier)
+        pl.when(pl.col(SEEN_LINE).is_not_null())
         .then(pl.lit(str(Code.DUPLICATE_NUMBER)))
         .otherwise(pl.col(REASON))
         .alias(REASON),
-        pl.when(earlier)
-        .then(pl.format("duplicate of line {} ({})", pl.col(SEEN_LINE), pl.col(E164)))
-        .otherwise(pl.col(DETAIL))
-        .alias(DETAIL),
     )
-    kept = marked.filter(pl.col(SEEN_KEY).is_not_null() & (pl.col(REASON) == ""))
-    seen = pl.concat([seen, kept.select(SEEN_KEY, pl.col(LINE).alias(SEEN_LINE))])
-    return marked.drop(SEEN_KEY, SEEN_LINE), seen
+    if DETAIL in rows.columns:
+        # The same detail decide_rows gives a duplicate within one batch.
+        later = earlier.is_not_null()
+        detail = _on_rows(marked, later, _duplicate_detail(pl.col(SEEN_LINE)), "", DETAIL)
+        marked = marked.with_columns(detail.zip_with(later, marked.get_column(DETAIL)))
+    return marked.drop(SEEN_LINE)
 
 
 def _number_detail(number: int | None, region: str) -> pl.Expr:
@@ -212,15 +310,22 @@ def _number_detail(number: int | None, region: str) -> pl.Expr:
     )
 
 
-def clean_frame(clean_rows: pl.DataFrame, plan: HeaderPlan) -> pl.DataFrame:
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def clean_frame(clean_rows: Frame, plan: HeaderPlan, *, trim: bool = True) -> Frame:
+    """The upload-ready columns of clean rows; ``trim=False`` when no value needs trimming."""
     if plan.blocking:
-        return pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
+        empty = pl.DataFrame(schema={NUMBER_COLUMN: pl.String()})
+        return empty.lazy() if isinstance(clean_rows, pl.LazyFrame) else empty
     position = {t: i for i, t in enumerate(plan.targets) if t is not None}
+
+    def value(name: str) -> pl.Expr:
+        cell = pl.col(field_name(position[name]))
+        return (cell.str.strip_chars() if trim else cell).fill_null("").alias(name)
+
     columns = [
-        pl.col(E164).alias(name)
-        if name == NUMBER_COLUMN
-        else pl.col(field_name(position[name])).str.strip_chars().fill_null("").alias(name)
-        for name in plan.output
+        pl.col(E164).alias(name) if name == NUMBER_COLUMN else value(name) for name in plan.output
     ]
     return clean_rows.select(columns)
 
@@ -239,18 +344,25 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def rejects_frame(rejected: pl.DataFrame, header: tuple[str, ...]) -> pl.DataFrame:
+def rejects_frame(rejected: Frame, header: tuple[str, ...], detail: pl.Expr | None = None) -> Frame:
+    """The rejects' columns; ``detail`` computes the details when the rows have none."""
     names = unique_names(["line", "reason", "detail", *header, "extra_fields"])
+    cells = [pl.col(field_name(i)) for i in range(len(header))]
+    # Which columns hold any cell that starts like a formula (cheap, from the first byte),
+    # and whether any record has extra fields: only those need more.
+    found = rejected.lazy().select(
+        pl.col(EXTRA).is_not_null().any(), *(checks.starts_like_formula(c).any() for c in cells)
+    )
+    has_extra, *formulas = found.collect().row(0)
     originals = [
-        checks.neutralize_formula(pl.col(field_name(i))).alias(names[3 + i])
-        for i in range(len(header))
+        (checks.neutralize_formula(c) if formula else c).alias(names[3 + i])
+        for i, (c, formula) in enumerate(zip(cells, formulas, strict=True))
     ]
     extra = checks.neutralize_formula(pl.col(EXTRA).list.join(",")).alias(names[-1])
-    has_extra = rejected.select(pl.col(EXTRA).is_not_null().any()).item()
     return rejected.select(
         pl.col(LINE).alias("line"),
         pl.col(REASON).alias("reason"),
-        pl.col(DETAIL).alias("detail"),
+        (pl.col(DETAIL) if detail is None else detail).alias("detail"),
         *originals,
         *([extra] if has_extra else []),
     )

@@ -69,6 +69,24 @@ def row_bytes(frame: pl.DataFrame) -> pl.Series:
     return frame.select((pl.sum_horizontal(fields) + frame.width).alias("bytes")).to_series()
 
 
+def _unquoted_sizes(frame: pl.DataFrame, size: int) -> pl.Series | None:
+    """Each row's bytes from the fields' lengths alone, when no other field was quoted.
+
+    An empty string is written as two quotes; any other quoted field takes more bytes than
+    its length, so when the sizes add up to the ``size`` written they are exact; otherwise
+    None.
+    """
+    if frame.width == 0:
+        return None
+    fields = [pl.col(c).cast(pl.String) for c in frame.columns]
+    lengths = [
+        pl.when(v == "").then(2).otherwise(v.str.len_bytes()).fill_null(0).cast(pl.Int64)
+        for v in fields
+    ]
+    sizes = frame.select((pl.sum_horizontal(lengths) + frame.width).alias("bytes")).to_series()
+    return sizes if sizes.sum() == size else None
+
+
 class Splitter:
     """Assigns rows, batch after batch, to parts within the limits.
 
@@ -99,6 +117,12 @@ class Splitter:
             return last
         return PlannedPart(last.list_number + 1, 0, self._header)
 
+    def _fits(self, rows: int, size: int) -> bool:
+        """Whether that many rows of that size all fit in the open part."""
+        part = self._open()
+        cap = self._first_cap if part.list_number == 1 else self._row_cap
+        return part.rows + rows <= cap and part.bytes + size < self._max_bytes
+
     def _store(self, part: PlannedPart) -> None:
         if self._parts and self._parts[-1].list_number == part.list_number:
             self._parts[-1] = part
@@ -107,12 +131,37 @@ class Splitter:
 
     def feed(self, frame: pl.DataFrame) -> list[tuple[int, pl.DataFrame]]:
         """Assign the rows of a batch; return (list number, rows) slices in order."""
-        sizes = row_bytes(frame)
+        cuts = self._cut(frame.height, row_bytes(frame))
+        return [(n, frame.slice(start, end - start)) for n, start, end in cuts]
+
+    def feed_written(
+        self, frame: pl.DataFrame, written: memoryview
+    ) -> list[tuple[int, pl.DataFrame | memoryview]]:
+        """Assign the rows of a batch given as well as the CSV bytes polars wrote for it
+        (header left out); return (list number, rows) slices in order, as bytes when their
+        place in ``written`` is exactly known, else as frames.
+
+        A batch that fits in the open part goes there whole without the size of each row.
+        """
+        size = len(written)
+        if frame.height and self._fits(frame.height, size):
+            part = self._open()
+            self._store(PlannedPart(part.list_number, part.rows + frame.height, part.bytes + size))
+            return [(part.list_number, written)]
+        exact = _unquoted_sizes(frame, size)
+        cuts = self._cut(frame.height, row_bytes(frame) if exact is None else exact)
+        if exact is None:
+            return [(n, frame.slice(start, end - start)) for n, start, end in cuts]
+        ends = pl.concat([pl.Series([0], dtype=pl.Int64), exact.cum_sum()])
+        return [(n, written[int(ends[start]) : int(ends[end])]) for n, start, end in cuts]
+
+    def _cut(self, height: int, sizes: pl.Series) -> list[tuple[int, int, int]]:
+        """(list number, first row, row after the last) of each slice of a batch."""
         # ends[i] = bytes of the batch's first i rows; one search per part finds its cut.
         ends = pl.concat([pl.Series([0], dtype=pl.Int64), sizes.cum_sum()])
-        slices: list[tuple[int, pl.DataFrame]] = []
+        cuts: list[tuple[int, int, int]] = []
         position = 0
-        while position < frame.height:
+        while position < height:
             part = self._open()
             cap = self._first_cap if part.list_number == 1 else self._row_cap
             room = self._max_bytes - 1 - part.bytes
@@ -126,10 +175,10 @@ class Splitter:
             take = max(take, 1)  # a row too big for any part goes alone (reported)
             added = int(ends[position + take]) - start
             self._store(PlannedPart(part.list_number, part.rows + take, part.bytes + added))
-            slices.append((part.list_number, frame.slice(position, take)))
+            cuts.append((part.list_number, position, position + take))
             position += take
         self._parts = [p for p in self._parts if p.rows]
-        return slices
+        return cuts
 
 
 def split_frame(clean: pl.DataFrame, rules: Rules) -> list[tuple[PlannedPart, pl.DataFrame]]:

@@ -18,6 +18,7 @@ sniffed encoding cannot decode, standard input) are checked in memory.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from .output import (
     write_report,
 )
 from .read import parse_utf8
-from .report import MAX_EXAMPLES, Finding, InputInfo, Outputs, Report, Stats
+from .report import MAX_EXAMPLES, Code, Finding, InputInfo, Outputs, Report, Stats
 from .rules import Rules
 from .sniff import Sniffed, line_endings
 from .split import Splitter
@@ -211,7 +212,7 @@ class _BatchedCheck:
         if splitter is None:
             self._start(parsed.header)
         records = per_record.with_problems(parsed)
-        return per_record.decide_rows(records, self.header, self.plan, self.rules)
+        return per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
 
     def absorb(self, chunk: Chunk, rows: pl.DataFrame) -> None:
         """Add a prepared batch, in file order: duplicates of earlier batches, findings,
@@ -222,12 +223,20 @@ class _BatchedCheck:
         crlf, lf, cr = self.breaks
         self.breaks = (crlf + chunk.breaks[0], lf + chunk.breaks[1], cr + chunk.breaks[2])
         rows, self.seen = per_record.carry_duplicates(rows, self.seen)
-        self.row_findings = merge_findings(
-            self.row_findings, findings.row_findings(rows, self.header, self.plan)
-        )
-        contacts = rows.filter(~pl.col(per_record.BLANK))
-        self.stats = _add(self.stats, pipe.contact_stats(contacts))
-        self._write(contacts, self.splitter)
+        # One chunk per column: polars 2.1 can panic (a string view read out of bounds) when
+        # the details are formatted on filtered rows whose string columns have several.
+        rows = rows.rechunk()
+        # Codes with all their examples from earlier batches need only their counts.
+        full = {f.code for f in self.row_findings if len(f.examples) >= MAX_EXAMPLES}
+        wanted = [code for code in Code if code not in full]
+        # Details only for the rows written as rejects or shown as examples.
+        detail = per_record.detail_of(self.header, self.plan, self.rules)
+        found = findings.row_findings(rows, self.header, self.plan, wanted, detail)
+        self.row_findings = merge_findings(self.row_findings, found)
+        self.stats = _add(self.stats, _contact_stats(rows))
+        # No value-trimmed finding: no clean value has white space around it to strip.
+        trim = any(f.code is Code.VALUE_TRIMMED for f in found)
+        self._write(rows, self.splitter, trim, detail)
         _bound_number_cache()
 
     def _start(self, header: tuple[str, ...]) -> Splitter:
@@ -245,14 +254,22 @@ class _BatchedCheck:
             self.rejects = RejectsWriter(self.out_dir, stem, self.path)
         return self.splitter
 
-    def _write(self, contacts: pl.DataFrame, splitter: Splitter) -> None:
-        clean = per_record.clean_frame(contacts.filter(pl.col(per_record.REASON) == ""), self.plan)
-        for list_number, rows in splitter.feed(clean):
+    def _write(self, rows: pl.DataFrame, splitter: Splitter, trim: bool, detail: pl.Expr) -> None:
+        contact = ~pl.col(per_record.BLANK)
+        is_clean = pl.col(per_record.REASON) == ""
+        # Lazy, so each filter copies only the columns its output reads.
+        clean_rows = rows.lazy().filter(contact & is_clean)
+        clean = per_record.clean_frame(clean_rows, self.plan, trim=trim).collect()
+        # The batch as CSV first: when it fits in the open part whole (most batches), its
+        # size is all the splitter needs and these bytes are what the part gets.
+        written = io.BytesIO()
+        clean.write_csv(written, include_header=False)
+        for list_number, part_rows in splitter.feed_written(clean, written.getbuffer()):
             if self.clean is not None:
-                self.clean.append(list_number, rows)
+                self.clean.append(list_number, part_rows)
         if self.rejects is not None:
-            rejected = contacts.filter(pl.col(per_record.REASON) != "")
-            self.rejects.append(per_record.rejects_frame(rejected, self.header))
+            rejected = rows.filter(contact & ~is_clean)
+            self.rejects.append(per_record.rejects_frame(rejected, self.header, detail))
 
     def progress(self, bytes_read: int) -> Progress:
         parts = len(self.splitter.parts) if self.splitter else 0
@@ -329,6 +346,18 @@ def _line_endings_of(breaks: tuple[int, int, int]) -> str:
     # sniff names the style from text; a few characters with the same kinds give the same name.
     crlf, lf, cr = breaks
     return line_endings("\r\n" * bool(crlf) + "\n" * bool(lf) + "x\r" * bool(cr))
+
+
+def _contact_stats(rows: pl.DataFrame) -> Stats:
+    """The stats pipeline.contact_stats gives, counted in one pass over all decided rows."""
+    contact = ~pl.col(per_record.BLANK)
+    reason = pl.col(per_record.REASON)
+    total, success, duplicate = rows.select(
+        contact.sum().alias("total"),
+        (contact & (reason == "")).sum().alias("success"),
+        (contact & (reason == Code.DUPLICATE_NUMBER)).sum().alias("duplicate"),
+    ).row(0)
+    return Stats(total, success, duplicate, total - success - duplicate)
 
 
 def _add(a: Stats, b: Stats) -> Stats:

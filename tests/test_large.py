@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from csvcheck import stream
 from csvcheck.batches import record_end
 from csvcheck.pipeline import check_file
-from csvcheck.report import Report
+from csvcheck.report import Code, Report
 from csvcheck.rules import ListType, Rules
 from csvcheck.stream import Progress, check_large
 
@@ -256,3 +256,49 @@ def test_a_progress_bar_shows_when_stderr_is_a_terminal(write_csv: WriteCsv) -> 
     assert done.returncode == 1
     assert b"3,000 rows read" in shown
     assert json.loads(done.stdout)["stats"]["total"] > 2_900
+
+
+def test_examples_found_over_several_batches_are_the_first_in_file_order(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    # Invalid numbers: two in the first batch, one in each of the next, more later; a batch
+    # that adds examples must never push out an earlier one, nor one after the fifth win.
+    lines = ["phone,first_name"]
+    invalid = {3, 5, 40, 90, 150, 151, 152, 200}
+    for i in range(2, 260):
+        lines.append(f"{'12' + str(i) if i in invalid else f'98{i:08d}'},Asha")
+    path = write_csv("\n".join(lines) + "\n")
+    batched = check_large(path, rules=Rules(), out_dir=tmp_path / "a", batch_bytes=400)
+    whole = check_file(path).write(tmp_path / "b")
+    same_reports(batched, whole)
+    found = {f.code: f for f in batched.findings}
+    assert found[Code.INVALID_NUMBER].count == len(invalid)
+    assert [e.line for e in found[Code.INVALID_NUMBER].examples] == [3, 5, 40, 90, 150]
+
+
+def test_values_to_trim_only_in_a_late_batch_are_trimmed_as_in_memory(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    lines = ["phone,first_name"] + [
+        f"98{i:08d},{'  Asha ' if i > 200 else 'Ravi'}" for i in range(260)
+    ]
+    path = write_csv("\n".join(lines) + "\n")
+    batched = check_large(path, rules=Rules(), out_dir=tmp_path / "a", batch_bytes=500)
+    whole = check_file(path).write(tmp_path / "b")
+    same_reports(batched, whole)
+    assert batched.outputs is not None
+    clean = Path(batched.outputs.clean[0].path).read_text()
+    assert "+919800000201,Asha\n" in clean
+
+
+def test_a_file_named_like_a_glob_pattern_is_checked_in_batches(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    # Extra fields only late: the rejects written so far are rewritten with a new column.
+    lines = ["phone,first_name"] + [f"12{i},Asha" for i in range(60)] + ["9876543210,Asha,x"]
+    path = write_csv("\n".join(lines) + "\n", name="[table].csv")
+    batched = check_large(path, rules=Rules(), out_dir=tmp_path / "a", batch_bytes=100)
+    whole = check_file(path).write(tmp_path / "b")
+    same_reports(batched, whole)
+    assert batched.outputs is not None
+    assert Path(batched.outputs.rejects).read_text().splitlines()[0].endswith(",extra_fields")

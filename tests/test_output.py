@@ -124,3 +124,35 @@ def test_a_part_whose_size_differs_from_the_plan_is_an_error(tmp_path: Path) -> 
     with pytest.raises(OutputError, match="wrote 10 bytes where 9 were planned"):
         writer.finish([PlannedPart(1, 1, 9)])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_clean_writer_takes_rows_as_the_bytes_polars_wrote(tmp_path: Path) -> None:
+    writer = CleanWriter(tmp_path, "big", ["number", "name"], None)
+    first = pl.DataFrame({"number": ["+1"], "name": ['say "hi", twice']})
+    writer.append(1, first.write_csv(include_header=False).encode())
+    writer.append(1, pl.DataFrame({"number": ["+2"], "name": [""]}))
+    text = 'number,name\n+1,"say ""hi"", twice"\n+2,""\n'
+    parts = writer.finish([PlannedPart(1, 2, len(text.encode()))])
+    assert Path(parts[0].path).read_bytes() == text.encode()
+
+
+def test_rejects_writer_keeps_every_field_when_a_late_batch_widens_it(tmp_path: Path) -> None:
+    awkward = ["", None, 'says "hi"', "two\nlines", "crlf\r\ninside", " padded ", "a,b", "\r"]
+    early = pl.DataFrame(
+        {"line": list(range(2, 2 + len(awkward))), "reason": ["x"] * len(awkward), "name": awkward}
+    )
+    late = pl.DataFrame({"line": [40], "reason": ["ragged-row"], "name": ["z"], "extra": ["e,f"]})
+    writer = RejectsWriter(tmp_path, "big", None)
+    writer.append(early)
+    writer.append(late)
+    writer.append(early.head(2))  # a batch without the new column after it
+    expected = pl.concat([early, late, early.head(2)], how="diagonal").write_csv()
+    assert Path(writer.finish()).read_bytes() == expected.encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.rejects.csv"]
+
+
+def test_rejects_writer_abort_removes_its_temporary_file(tmp_path: Path) -> None:
+    writer = RejectsWriter(tmp_path, "big", None)
+    writer.append(pl.DataFrame({"line": [2], "reason": ["invalid-number"]}))
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []

@@ -294,3 +294,33 @@ def test_text_report_says_which_list_each_part_is_for(
     assert result.exit_code == 0
     assert "contacts.part-001.csv (for list NAME)" in result.stdout
     assert "contacts.part-002.csv (for list NAME_2)" in result.stdout
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(cells, cells), min_size=0, max_size=40),
+    st.lists(st.integers(min_value=1, max_value=15), min_size=1, max_size=10),
+    st.integers(min_value=1, max_value=6),
+    st.integers(min_value=20, max_value=150),
+)
+def test_batches_fed_with_their_bytes_give_the_parts_the_whole_frame_gives(
+    rows: list[tuple[str | None, str | None]], batches: list[int], cap: int, max_bytes: int
+) -> None:
+    frame = pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String}, orient="row")
+    rules = Rules(max_rows=cap, max_bytes=max_bytes)
+    whole = split_frame(frame, rules)
+    splitter = Splitter(rules, frame.columns)
+    written: dict[int, bytes] = {}
+    position, index = 0, 0
+    while position < frame.height:
+        batch = frame.slice(position, batches[index % len(batches)])
+        data = batch.write_csv(include_header=False).encode()
+        for list_number, part in splitter.feed_written(batch, memoryview(data)):
+            more = part if isinstance(part, memoryview) else part.write_csv(include_header=False)
+            written[list_number] = written.get(list_number, b"") + bytes(
+                more if isinstance(more, memoryview) else more.encode()
+            )
+        position, index = position + batch.height, index + 1
+    assert splitter.parts == tuple(part for part, _ in whole)
+    for part, expected in whole:
+        assert written[part.list_number] == expected.write_csv(include_header=False).encode()
