@@ -42,6 +42,8 @@ WARNING_DETAIL = "_warning_detail"
 
 def with_problems(parsed: Parsed) -> pl.DataFrame:
     """Records with the reader's structure problems: errors reject, warnings only report."""
+    if parsed.problems.is_empty():  # most batches: no join needed
+        return _with_problem_columns(parsed.records)
     errors = [str(c) for c in STRUCTURE_CODES if SEVERITY[c] is Severity.ERROR]
     is_error = pl.col(PROBLEM_CODE).is_in(errors)
     per_record = parsed.problems.group_by(LINE).agg(
