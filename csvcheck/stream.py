@@ -53,20 +53,20 @@ BATCH_BYTES = 4_000_000
 """Bytes read per batch (a batch grows to the end of the record it stops in).
 
 The balance between speed and memory, measured on the 500,000-row, 48 MB benchmark file
-(``bench/run.py``; peak RSS of the whole process, about 80 MB of it imports):
+(the check in one process, imports included; peak RSS of the whole process, about 50 MB of
+it imports; 2026-11-26, 2 to 3 runs each):
 
 =========  =======  ============
 batch      seconds  peak RSS MiB
 =========  =======  ============
-4 MB       2.7-2.9  230-260
-5 MB       2.5-2.7  240-290
-6 MB       2.5-2.6  245-295
-8 MB       2.3-2.4  290-355
+4 MB       1.8-2.0  214-219
+5 MB       1.8-1.9  287-290
+6 MB       1.9      320-322
+8 MB       1.8-1.9  298-300
 =========  =======  ============
 
-Each batch costs about 0.07 s of fixed work (regex compiles, small frames); the peak grows
-with the batch. 4 MB: about as fast as 8 MB batches were before the per-batch cost was cut,
-with the peak at 6.0-6.5x that file's size (issue 4 asks for at most 6x; 8 MB: 7-8x).
+Larger batches save little now that a batch's fixed work is small (its regexes are compiled
+once per process), and from 5 MB the peak passes 6x that file's size (issue 4's bound).
 """
 
 NUMBER_CACHE_LIMIT = 200_000
