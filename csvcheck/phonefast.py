@@ -6,10 +6,12 @@ whether a ``+`` led them. Each step below names the phonenumbers function it mir
 whose metadata needs a national-prefix transform rule (Argentina, Brazil, Japan…) are left
 undecided for phonenumbers itself.
 
-Every step is a column of the same frame: no partitions, no joins, no per-region plans. The
-default region's own patterns find the calling code; the national prefix and validity of
-every region are ``phonejoint``'s few joint regexes, so any batch uses the same patterns
-and polars compiles each once per thread.
+Every step is a column of one frame (a lazy plan, collected a few times): no partition or
+plan per region. The default region's own patterns find the calling code; the national
+prefix and validity of every region are ``phonejoint``'s few joint regexes, so batch after
+batch uses the same patterns and polars compiles each about once per thread. Only the rows
+of shared calling codes (+1, +7, +44…) get a small second pass, for the region that claims
+them.
 """
 
 from __future__ import annotations

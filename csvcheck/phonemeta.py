@@ -112,19 +112,6 @@ def main_keys() -> dict[str, str]:
     return {code: _key(int(code), regions[0]) for code, regions in _regions().items()}
 
 
-@cache
-def validating_keys(country_code: str) -> tuple[str, ...]:
-    """Keys of the regions that share a calling code, in libphonenumber's order."""
-    return tuple(_key(int(country_code), region) for region in _regions()[country_code])
-
-
-@cache
-def shortest(country_code: str) -> int:
-    """The fewest national digits any region of a calling code accepts (general lengths)."""
-    lengths = [table(key).general_lengths for key in validating_keys(country_code)]
-    return min((min(n) for n in lengths if n), default=0)
-
-
 def _regions() -> dict[str, tuple[str, ...]]:
     return {str(c): tuple(r) for c, r in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()}
 
