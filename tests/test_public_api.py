@@ -1,6 +1,10 @@
-"""The public API is deliberate: a frozen, sorted __all__."""
+"""The public API is deliberate: a frozen, sorted __all__; and what importing it changes."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import csvcheck
 
@@ -61,3 +65,19 @@ def test_errors_share_one_base() -> None:
         "UsageError",
     ):
         assert issubclass(getattr(csvcheck, name), csvcheck.CsvcheckError)
+
+
+def _allocator_setting(environment: dict[str, str]) -> str:
+    code = "import os, csvcheck; print(os.environ['_RJEM_MALLOC_CONF'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_importing_csvcheck_returns_freed_memory_at_once_unless_the_user_chose() -> None:
+    base = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    assert _allocator_setting(base).endswith("muzzy_decay_ms:0")
+    chosen = _allocator_setting(base | {"_RJEM_MALLOC_CONF": "muzzy_decay_ms:250"})
+    assert chosen.endswith("muzzy_decay_ms:250")
+    assert "muzzy_decay_ms:0" not in chosen
