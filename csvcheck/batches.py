@@ -34,7 +34,7 @@ def sniff_start(path: Path, encoding: str | None, delimiter: str | None) -> Snif
             sample = handle.read(SAMPLE_BYTES)
     except OSError:
         return None
-    end = sample.rfind(b"\n") + 1
+    end = _last_line_break(sample, len(sample), len(sample)) + 1  # LF, or a lone CR
     if not end:
         return None
     sniffed = sniff(sample[:end], encoding=encoding, delimiter=delimiter)
