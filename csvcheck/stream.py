@@ -210,7 +210,7 @@ class _BatchedCheck:
         batch = chunk.behind(self.prefix.encode())
         parsed = parse_utf8(batch.data, self.sniffed.delimiter, offset, line_breaks=batch.breaks)
         if splitter is None:
-            self._start(parsed.header)
+            self._start(parsed.header, chunk.breaks)
         records = per_record.with_problems(parsed)
         return per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
 
@@ -239,11 +239,11 @@ class _BatchedCheck:
         self._write(rows, self.splitter, trim, detail)
         _bound_number_cache()
 
-    def _start(self, header: tuple[str, ...]) -> Splitter:
+    def _start(self, header: tuple[str, ...], breaks: tuple[int, int, int]) -> Splitter:
         if not header:
             raise _NoHeaderError
         self.header = header
-        self.prefix = _header_line(header, self.sniffed.delimiter)
+        self.prefix = _header_line(header, self.sniffed.delimiter, _line_break_of(breaks))
         self.plan = resolve_headers(header, self.rules)
         self.file_findings += self.plan.findings
         self.splitter = Splitter(self.rules, self.plan.output)
@@ -330,11 +330,24 @@ class _NoHeaderError(Exception):
     """The first batch holds no header row (only blank lines)."""
 
 
-def _header_line(header: tuple[str, ...], delimiter: str) -> str:
+def _header_line(header: tuple[str, ...], delimiter: str, line_break: str) -> str:
     """The header as one CSV record, to put in front of every later batch."""
     quote = {delimiter, '"', "\r", "\n"}
     cells = ['"' + h.replace('"', '""') + '"' if quote & set(h) else h for h in header]
-    return delimiter.join(cells) + "\n"
+    return delimiter.join(cells) + line_break
+
+
+def _line_break_of(breaks: tuple[int, int, int]) -> str:
+    """The line break a batch uses when it uses one kind (CRLF, LF, CR counts), else LF.
+
+    The header put in front of later batches ends with it, so that a file with one kind of
+    line break stays one kind for the fast reader (a lone CR among LFs sends a batch to the
+    slower csv reader).
+    """
+    crlf, lf, cr = breaks
+    if cr and not lf and not crlf:
+        return "\r"
+    return "\r\n" if crlf and not lf and not cr else "\n"
 
 
 def _breaks(text: str) -> int:

@@ -12,7 +12,7 @@ from click.testing import Result
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from csvcheck import stream
+from csvcheck import read, stream
 from csvcheck.batches import record_end
 from csvcheck.pipeline import check_file
 from csvcheck.report import Code, Report
@@ -303,3 +303,25 @@ def test_a_file_named_like_a_glob_pattern_is_checked_in_batches(
     same_reports(batched, whole)
     assert batched.outputs is not None
     assert Path(batched.outputs.rejects).read_text().splitlines()[0].endswith(",extra_fields")
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\r\n"])
+def test_batches_of_one_line_break_kind_stay_with_the_fast_reader(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch, line_break: str
+) -> None:
+    # The header put in front of later batches ends with the file's own line break: an LF
+    # there would mix kinds and send every batch to the slower csv-module reader.
+    rows = [f"98{n % 97:08d},Name {n},name{n}@example.com,tag" for n in range(300)]
+    text = "Mobile,First Name,Email,tag\n" + "\n".join(rows) + "\n"
+    text = text.replace("\n", line_break)
+    path = write_csv(text)
+    expected = check_file(path, rules=Rules()).report
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a batch went to the csv-module reader")
+
+    monkeypatch.setattr(read, "parse_with_csv", refuse)
+    seen: list[Progress] = []
+    batched = check_large(path, rules=Rules(), batch_bytes=700, progress=seen.append)
+    assert len(seen) > 5
+    same_reports(batched, expected)
