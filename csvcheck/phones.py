@@ -129,6 +129,12 @@ def _warning(value: str, extension: str | None) -> str | None:
     return LETTERS_DROPPED if has_letters and not vanity else None
 
 
+@lru_cache(maxsize=50_000)
+def _plus_hint(value: str, region: str) -> str | None:
+    """The E.164 form of a value with a '+' in front, when phonenumbers finds it valid."""
+    return _parse("+" + value, region)[0]
+
+
 @lru_cache(maxsize=200_000)  # bounded: a long-running process meets many lists
 def _decide(value: str | None, region: str) -> Decision:
     if value is None or not value.strip():
@@ -137,7 +143,7 @@ def _decide(value: str | None, region: str) -> Decision:
         return Decision(error=EXCEL)
     e164, extension = _parse(value, region)
     if e164 is None:
-        hint = None if "+" in value or "\uff0b" in value else _parse("+" + value, region)[0]
+        hint = None if "+" in value or "\uff0b" in value else _plus_hint(value, region)
         return Decision(error=INVALID, hint=hint)
     return Decision(e164=e164, warning=_warning(value, extension))
 
@@ -189,12 +195,6 @@ def _classified(values: pl.Series) -> pl.DataFrame:
         & pl.col(phonefast.DIGITS).str.len_bytes().is_between(3, phonemeta.MAX_DIGITS)
     )
     return frame.with_columns(fast.fill_null(False).alias(_PLAIN_COLUMN))
-
-
-@lru_cache(maxsize=50_000)
-def _plus_hint(value: str, region: str) -> str | None:
-    """The E.164 form of a value with a '+' in front, when phonenumbers finds it valid."""
-    return _parse("+" + value, region)[0]
 
 
 def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
