@@ -207,29 +207,41 @@ def _sized_in(tags: list[str]) -> list[pl.Expr]:
     return [_sized_tag(pl.col(t), pl.col(_NSN)).alias(t + _SIZED) for t in tags]
 
 
-def _validity(rows: pl.DataFrame, tags: list[str], exact: bool) -> tuple[pl.Series, pl.Series]:
-    """(valid, undecided): is the number valid in any region the ``tags`` columns name?
+def _validity(rows: pl.DataFrame, tags: list[str], few: bool) -> pl.Series:
+    """Is the number valid in any region the ``tags`` columns name?
 
     _number_type_helper(...) != UNKNOWN: the general description (all regions' joint
-    pattern), then, where it fits, any number type's description (the joint pattern of
-    the regions the rows need). Not ``exact``: rows the general description fits are left
-    undecided instead, for phonenumbers (few rows, whose regions vary from call to call:
-    compiling their types would cost more than phonenumbers does).
+    pattern), then, where it fits, any number type's description: for many rows, the joint
+    pattern of the regions the rows need; for ``few`` rows, each region's own pattern in
+    Python (their regions vary from call to call: compiling the joint pattern of those
+    regions in polars would cost more than all the matches do).
     """
     general = phonejoint.joint().general
     sized = rows.lazy().select(_sized_in(tags))
     fits = sized.with_columns(
         pl.col(t + _SIZED).str.contains(general).fill_null(False).alias(t) for t in tags
     ).collect()
-    if not exact:
-        undecided = fits.select(pl.any_horizontal(tags)).to_series()
-        return pl.repeat(False, rows.height, eager=True), undecided
+    if few:
+        return _typed_in_python(rows, fits, tags)
     needed = pl.concat_list(pl.when(pl.col(t)).then(rows.get_column(t)) for t in tags)
     present = fits.select(needed.explode().drop_nulls().unique()).to_series()
     pattern = phonejoint.types(tuple(sorted(present.to_list())))
     typed = (pl.col(t) & pl.col(t + _SIZED).str.contains(pattern).fill_null(False) for t in tags)
-    valid = fits.select(pl.any_horizontal(typed)).to_series()
-    return valid, pl.repeat(False, rows.height, eager=True)
+    return fits.select(pl.any_horizontal(typed)).to_series()
+
+
+def _typed_in_python(rows: pl.DataFrame, fits: pl.DataFrame, tags: list[str]) -> pl.Series:
+    """Where the general description fits: does a number type's description fit too?"""
+    valid = [False] * rows.height
+    for t in tags:
+        fitting = fits.get_column(t).arg_true()
+        if not len(fitting):
+            continue
+        regions = rows.get_column(t).gather(fitting).to_list()
+        numbers = fits.get_column(t + _SIZED).gather(fitting).to_list()
+        for at, region, number in zip(fitting.to_list(), regions, numbers, strict=True):
+            valid[at] = valid[at] or phonejoint.python_types(region).match(number) is not None
+    return pl.Series(valid, dtype=pl.Boolean)
 
 
 @cache
@@ -263,8 +275,8 @@ def _place(k: int) -> str:
     return f"{_CANDIDATE}{k}_place"
 
 
-def _shared_validity(rows: pl.DataFrame, exact: bool) -> tuple[pl.Series, pl.Series]:
-    """(valid, undecided) for rows of shared calling codes: valid in the first region that
+def _shared_validity(rows: pl.DataFrame, few: bool) -> pl.Series:
+    """Validity of rows of shared calling codes: valid in the first region that
     claims the number (by its leading digits, or, without them, by being valid there)."""
     leading, claimer, candidates, places = _claims()
     count = len(phonejoint.shared().candidates)
@@ -282,7 +294,7 @@ def _shared_validity(rows: pl.DataFrame, exact: bool) -> tuple[pl.Series, pl.Ser
         .with_columns(c.alias(_candidate(k)) for k, c in enumerate(before_lead, start=1))
         .collect()
     )
-    return _validity(rows, [_candidate(k) for k in range(count + 1)], exact)
+    return _validity(rows, [_candidate(k) for k in range(count + 1)], few)
 
 
 _KEPT = (_CC, _NSN, _TAG, _BAD)
@@ -309,26 +321,22 @@ def _coded(digits: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
     ).collect()
 
 
-def decide(digits: pl.DataFrame, region: str, exact: bool = True) -> pl.DataFrame:
+def decide(digits: pl.DataFrame, region: str, few: bool = False) -> pl.DataFrame:
     """Adds ``e164`` (null: invalid) and ``_decided`` to a frame with ``_digits, _plus``.
 
-    Rows whose digits are null are left undecided; so are, when not ``exact``, rows whose
-    validity needs the number types of their region (see ``_validity``).
+    Rows whose digits are null are left undecided. ``few``: the frame has few rows (a few
+    thousand at most), whose number types are matched in Python (see ``_validity``).
     """
     if not known(region):  # phonenumbers itself says what an unknown region means
         return digits.with_columns(
             pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
         )
     frame = _coded(digits, table(region))
-    valid, undecided = _validity(frame, [_SINGLE], exact)
+    valid = _validity(frame, [_SINGLE], few)
     shared = frame.select(pl.col(_SHARED).arg_true()).to_series()
     if len(shared):
-        shared_valid, shared_undecided = _shared_validity(frame[shared], exact)
-        valid = valid.scatter(shared, shared_valid)
-        undecided = undecided.scatter(shared, shared_undecided)
+        valid = valid.scatter(shared, _shared_validity(frame[shared], few))
     length = pl.col(_NSN).str.len_chars()
     ok = pl.col(DECIDED) & ~pl.col(_BAD) & valid & length.is_between(MIN_NSN, MAX_NSN)
     e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))
-    return frame.with_columns(e164.alias(E164), (pl.col(DECIDED) & ~undecided).alias(DECIDED)).drop(
-        _TEMPORARY
-    )
+    return frame.with_columns(e164.alias(E164)).drop(_TEMPORARY)

@@ -20,6 +20,7 @@ order); the regions without leading digits that come before it are the other can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -128,6 +129,15 @@ def types(tags: tuple[str, ...]) -> str:
     the regions with these tags only (sorted: the same regions give the same pattern, which
     polars then finds compiled). Every region's types would be 90 kB of patterns."""
     return _alternation([t for _, t in (_sized(regions_by_tag()[tag]) for tag in tags) if t], "$")
+
+
+@cache
+def python_types(tag: str) -> re.Pattern[str]:
+    """``types((tag,))`` compiled by Python's re: for the few rows matched one by one.
+
+    The patterns are libphonenumber's own, which phonenumbers itself runs with re; whether
+    an anchored pattern matches is the same in either engine."""
+    return re.compile(_alternation([t for t in [_sized(regions_by_tag()[tag])[1]] if t], "$"))
 
 
 @cache

@@ -197,19 +197,26 @@ def _classified(values: pl.Series) -> pl.DataFrame:
     return frame.with_columns(fast.fill_null(False).alias(_PLAIN_COLUMN))
 
 
+FEW_HINTS = 5_000
+"""Up to this many numbers asked for a hint, their number types are matched in Python."""
+
+
 def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
     """``_row`` and ``hint`` of the invalid numbers written without a '+': the E.164 form
     they would have with a '+' in front, when that is valid."""
     asked = frame.filter(
         pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
     ).select(phonefast.ROW, _VALUE, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
-    # The codes a '+' would give vary from batch to batch, and few numbers get a hint: the
-    # polars pass only rules out the numbers no region's general description fits; the
-    # others (a few in a hundred) are asked of phonenumbers, one Python call per value.
-    possible = phonefast.decide(asked, region, exact=False).filter(~pl.col(phonefast.DECIDED))
-    values = possible.get_column(_VALUE).to_list()
-    hints = pl.Series(_HINT, [_plus_hint(v, region) for v in values], dtype=pl.String)
-    return possible.select(phonefast.ROW).with_columns(hints)
+    # Usually few numbers: their number types are matched in Python (see
+    # phonefast._validity); the ones the fast path leaves undecided (transform rules) are
+    # asked of phonenumbers.
+    frame = phonefast.decide(asked, region, few=asked.height <= FEW_HINTS)
+    decided = pl.col(phonefast.DECIDED)
+    hints = frame.filter(decided).select(phonefast.ROW, pl.col(phonefast.E164).alias(_HINT))
+    values = frame.filter(~decided).select(phonefast.ROW, _VALUE)
+    asked_too = [_plus_hint(v, region) for v in values.get_column(_VALUE).to_list()]
+    slow = values.select(phonefast.ROW).with_columns(pl.Series(_HINT, asked_too, pl.String))
+    return pl.concat([hints.filter(pl.col(_HINT).is_not_null()), slow])
 
 
 def _slow(
