@@ -19,7 +19,9 @@ sniffed encoding cannot decode, standard input) are checked in memory.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,6 +70,11 @@ batch      seconds  peak RSS MiB
 Larger batches save little now that a batch's fixed work is small (its regexes are compiled
 once per process), and from 5 MB the peak passes 6x that file's size (issue 4's bound).
 """
+
+PREPARERS = 2
+"""Worker threads preparing batches (this machine has 2 cores; polars uses both as well)."""
+AHEAD = 2
+"""Batches prepared ahead of the one absorbed: each holds its parsed rows in memory."""
 
 NUMBER_CACHE_LIMIT = 200_000
 """Distinct numbers phones may keep decided between batches (about 400 bytes each)."""
@@ -150,10 +157,7 @@ def check_large(
     sniffed = replace(sniffed, text="")  # the sample is not needed any more
     check = _BatchedCheck(str(path), sniffed, rules, out_dir, _size(source), digest)
     try:
-        for chunk in chunks(source, sniffed, batch_bytes):
-            check.add(chunk)
-            if progress is not None:
-                progress(check.progress(chunk.end))
+        _check_batches(check, chunks(source, sniffed, batch_bytes), progress)
         return check.finish()
     except _NoHeaderError:
         check.abort()  # only blank lines in the first batch: a rare file, checked in memory
@@ -161,6 +165,39 @@ def check_large(
     except BaseException:
         check.abort()
         raise
+
+
+def _check_batches(
+    check: _BatchedCheck, batches: Iterator[Chunk], progress: ProgressCallback | None
+) -> None:
+    """Prepare batches on worker threads, up to :data:`AHEAD` of the one absorbed, in order.
+
+    Preparing is most of a batch's work and polars runs it without the GIL, so the next
+    batches are prepared while this one's duplicates, findings and rows are absorbed.
+    """
+
+    def absorb(chunk: Chunk, rows: pl.DataFrame) -> None:
+        check.absorb(chunk, rows)
+        if progress is not None:
+            progress(check.progress(chunk.end))
+
+    pending: deque[tuple[Chunk, Future[pl.DataFrame]]] = deque()
+    with ThreadPoolExecutor(PREPARERS, thread_name_prefix="csvcheck-batch") as pool:
+        try:
+            for chunk in batches:
+                if check.splitter is None:  # the first batch finds the header: prepared here
+                    absorb(chunk, check.prepare(chunk))
+                    continue
+                pending.append((chunk, pool.submit(check.prepare, chunk)))
+                if len(pending) > AHEAD:
+                    chunk, prepared = pending.popleft()
+                    absorb(chunk, prepared.result())
+            while pending:
+                chunk, prepared = pending.popleft()
+                absorb(chunk, prepared.result())
+        finally:
+            for _, prepared in pending:  # after a failure: nothing more is prepared
+                prepared.cancel()
 
 
 class _BatchedCheck:
@@ -195,15 +232,11 @@ class _BatchedCheck:
         self.clean: CleanWriter | None = None
         self.rejects: RejectsWriter | None = None
 
-    def add(self, chunk: Chunk) -> None:
-        """Check one batch of records and pass its rows on."""
-        self.absorb(chunk, self.prepare(chunk))
-
     def prepare(self, chunk: Chunk) -> pl.DataFrame:
         """The batch's records with every per-record decision that needs no other batch.
 
-        (Preparing the next batch on a second thread while this one is absorbed was tried:
-        no faster on two cores, where polars already uses both, and ~60 MB more memory.)
+        Runs on a worker thread for every batch after the first: it reads only what the
+        first batch set (header, prefix, plan, rules).
         """
         splitter = self.splitter
         offset = 0 if splitter is None else chunk.first_line - (_breaks(self.prefix) + 1)

@@ -13,7 +13,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from csvcheck import read, stream
-from csvcheck.batches import record_end
+from csvcheck.batches import Chunk, chunks, record_end, sniff_start
 from csvcheck.pipeline import check_file
 from csvcheck.report import Code, Report
 from csvcheck.rules import ListType, Rules
@@ -325,3 +325,29 @@ def test_batches_of_one_line_break_kind_stay_with_the_fast_reader(
     batched = check_large(path, rules=Rules(), batch_bytes=700, progress=seen.append)
     assert len(seen) > 5
     same_reports(batched, expected)
+
+
+def test_a_failure_while_preparing_a_later_batch_stops_the_check_and_cleans_up(
+    write_csv: WriteCsv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Later batches are prepared on worker threads: a failure there reaches the caller,
+    # no batch after it is prepared for long, and no temporary output is left behind.
+    path = write_csv(master_file(5_000))
+    prepare = stream._BatchedCheck.prepare
+    calls: list[int] = []
+
+    def failing(check: stream._BatchedCheck, chunk: Chunk) -> object:
+        calls.append(chunk.first_line)
+        if len(calls) == 4:
+            raise RuntimeError("disk on fire")
+        return prepare(check, chunk)
+
+    monkeypatch.setattr(stream._BatchedCheck, "prepare", failing)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        check_large(path, rules=Rules(max_rows=300), out_dir=out, batch_bytes=2_000)
+    sniffed = sniff_start(path, None, None)
+    assert sniffed is not None
+    assert len(list(chunks(path, sniffed, 2_000))) > 20
+    assert len(calls) <= 4 + stream.PREPARERS + stream.AHEAD
+    assert sorted(p.name for p in out.iterdir()) == []
