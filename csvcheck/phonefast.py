@@ -43,6 +43,8 @@ _LEAD = "_lead"
 _CANDIDATE = "_candidate"
 _SINGLE = "_single"
 _SIZED = "_sized"
+_AT = "_at"
+_REGION = "_region"
 _BAD = "_bad"
 _DIRECT = "_direct"
 _NATIONAL = "_national"
@@ -202,46 +204,49 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
 
 
-def _sized_in(tags: list[str]) -> list[pl.Expr]:
-    """The national number tagged with its length and each region named in ``tags``."""
-    return [_sized_tag(pl.col(t), pl.col(_NSN)).alias(t + _SIZED) for t in tags]
+def _validity(frame: pl.DataFrame, few: bool) -> pl.Series:
+    """Is each row's number valid in the region its calling code gives it?
 
-
-def _validity(rows: pl.DataFrame, tags: list[str], few: bool) -> pl.Series:
-    """Is the number valid in any region the ``tags`` columns name?
-
-    _number_type_helper(...) != UNKNOWN: the general description (all regions' joint
-    pattern), then, where it fits, any number type's description: for many rows, the joint
-    pattern of the regions the rows need; for ``few`` rows, each region's own pattern in
-    Python (their regions vary from call to call: compiling the joint pattern of those
-    regions in polars would cost more than all the matches do).
+    _number_type_helper(...) != UNKNOWN, over (row, region) pairs: one pair per row of a
+    single-region code, a pair per candidate region for a shared code (see ``_pairs``).
+    The general description (all regions' joint pattern) first; where it fits, any number
+    type's description: for many rows, the joint pattern of the regions present; for
+    ``few`` rows, each region's own pattern in Python (their regions vary from call to
+    call: compiling their joint pattern in polars would cost more than all the matches).
     """
     general = phonejoint.joint().general
-    sized = rows.lazy().select(_sized_in(tags))
-    fits = sized.with_columns(
-        pl.col(t + _SIZED).str.contains(general).fill_null(False).alias(t) for t in tags
-    ).collect()
+    fitting = (
+        _pairs(frame)
+        .with_columns(_sized_tag(pl.col(_REGION), pl.col(_NSN)).alias(_SIZED))
+        .filter(pl.col(_SIZED).str.contains(general))
+        .select(_AT, _REGION, _SIZED)
+        .collect()
+    )
     if few:
-        return _typed_in_python(rows, fits, tags)
-    needed = pl.concat_list(pl.when(pl.col(t)).then(rows.get_column(t)) for t in tags)
-    present = fits.select(needed.explode().drop_nulls().unique()).to_series()
-    pattern = phonejoint.types(tuple(sorted(present.to_list())))
-    typed = (pl.col(t) & pl.col(t + _SIZED).str.contains(pattern).fill_null(False) for t in tags)
-    return fits.select(pl.any_horizontal(typed)).to_series()
+        regions, numbers = fitting.get_column(_REGION), fitting.get_column(_SIZED)
+        typed = pl.Series(
+            [
+                phonejoint.python_types(region).match(number) is not None
+                for region, number in zip(regions.to_list(), numbers.to_list(), strict=True)
+            ],
+            dtype=pl.Boolean,
+        )
+    else:
+        present = fitting.get_column(_REGION).unique().sort().to_list()
+        typed = fitting.get_column(_SIZED).str.contains(phonejoint.types(tuple(present)))
+    at = fitting.get_column(_AT).filter(typed)
+    return pl.repeat(False, frame.height, eager=True).scatter(at, True)
 
 
-def _typed_in_python(rows: pl.DataFrame, fits: pl.DataFrame, tags: list[str]) -> pl.Series:
-    """Where the general description fits: does a number type's description fit too?"""
-    valid = [False] * rows.height
-    for t in tags:
-        fitting = fits.get_column(t).arg_true()
-        if not len(fitting):
-            continue
-        regions = rows.get_column(t).gather(fitting).to_list()
-        numbers = fits.get_column(t + _SIZED).gather(fitting).to_list()
-        for at, region, number in zip(fitting.to_list(), regions, numbers, strict=True):
-            valid[at] = valid[at] or phonejoint.python_types(region).match(number) is not None
-    return pl.Series(valid, dtype=pl.Boolean)
+def _pairs(frame: pl.DataFrame) -> pl.LazyFrame:
+    """(row, region, national number) for every region a row's number may be valid in."""
+    rows = frame.lazy().with_row_index(_AT)
+    single = rows.filter(pl.col(_SINGLE).is_not_null()).select(
+        _AT, pl.col(_SINGLE).alias(_REGION), _NSN
+    )
+    if not frame.select(pl.col(_SHARED).any()).item():
+        return single
+    return pl.concat([single, _shared_pairs(rows.filter(pl.col(_SHARED)))])
 
 
 @cache
@@ -275,9 +280,10 @@ def _place(k: int) -> str:
     return f"{_CANDIDATE}{k}_place"
 
 
-def _shared_validity(rows: pl.DataFrame, few: bool) -> pl.Series:
-    """Validity of rows of shared calling codes: valid in the first region that
-    claims the number (by its leading digits, or, without them, by being valid there)."""
+def _shared_pairs(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Pairs for rows of shared calling codes: the first region that claims the number (by
+    its leading digits), and each region without leading digits listed before it: the
+    number is valid if it is valid in any of them."""
     leading, claimer, candidates, places = _claims()
     count = len(phonejoint.shared().candidates)
     lead_at = pl.col(_place(0))
@@ -285,16 +291,17 @@ def _shared_validity(rows: pl.DataFrame, few: bool) -> pl.Series:
         pl.when(lead_at.is_null() | (pl.col(_place(k)) < lead_at)).then(pl.col(_candidate(k)))
         for k in range(1, count + 1)
     ]
-    rows = (
-        rows.lazy()
+    return (
+        rows.select(_AT, _CC, _NSN)
         .with_columns(leading)
         .with_columns(claimer)
         .join(candidates.lazy(), on=_CC, how="left", maintain_order="left")
         .join(places.lazy(), on=_candidate(0), how="left", maintain_order="left")
         .with_columns(c.alias(_candidate(k)) for k, c in enumerate(before_lead, start=1))
-        .collect()
+        .unpivot([_candidate(k) for k in range(count + 1)], index=[_AT, _NSN], value_name=_REGION)
+        .filter(pl.col(_REGION).is_not_null())
+        .select(_AT, _REGION, _NSN)
     )
-    return _validity(rows, [_candidate(k) for k in range(count + 1)], few)
 
 
 _KEPT = (_CC, _NSN, _TAG, _BAD)
@@ -332,10 +339,7 @@ def decide(digits: pl.DataFrame, region: str, few: bool = False) -> pl.DataFrame
             pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
         )
     frame = _coded(digits, table(region))
-    valid = _validity(frame, [_SINGLE], few)
-    shared = frame.select(pl.col(_SHARED).arg_true()).to_series()
-    if len(shared):
-        valid = valid.scatter(shared, _shared_validity(frame[shared], few))
+    valid = _validity(frame, few)
     length = pl.col(_NSN).str.len_chars()
     ok = pl.col(DECIDED) & ~pl.col(_BAD) & valid & length.is_between(MIN_NSN, MAX_NSN)
     e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))
