@@ -3,6 +3,7 @@
 Generates a contacts CSV (5,000,000 rows, about 500 MB, fixed seed) unless it exists, then
 times ``python -m csvcheck check FILE --out DIR --type dynamic`` as a whole process and
 reports seconds, rows per second and the process's peak RSS. Not part of the test run.
+csvcheck is byte-compiled first, as pip install does (see run.py).
 
     python bench/bench_large.py                       # 5M rows, mostly distinct numbers
     python bench/bench_large.py --rows 1000000        # a smaller run
@@ -14,6 +15,7 @@ reports seconds, rows per second and the process's peak RSS. Not part of the tes
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import subprocess
@@ -98,6 +100,7 @@ def main() -> None:
     if args.generate_only:
         generate(path, args.rows, distinct, args.seed)
         return
+    compileall.compile_dir(ROOT / "csvcheck", quiet=1)  # as pip install does
     if not path.exists():
         # In a process of its own: a parent holding the generated frame would lend its pages
         # to the measured child's peak RSS at spawn time.
