@@ -3,7 +3,8 @@
     python bench/profile.py FILE [--out DIR]
 
 Wraps the pipeline's stage functions with wall-clock timers (nested stages are included in
-their callers' times) and prints them, slowest first, on stderr. For imports use
+their callers' times) and prints them, slowest first, on stderr. Batches are checked one at
+a time here (``--parallel`` keeps the worker threads, whose stage times then overlap). For imports use
 ``python -X importtime -m csvcheck --help``; for a call tree,
 ``python -m cProfile -s cumtime -m csvcheck check FILE --out DIR``.
 """
@@ -38,6 +39,7 @@ STAGES: list[tuple[Any, str]] = [
     (rows, "carry_duplicates"),
     (findings, "row_findings"),
     (stream._BatchedCheck, "_write"),
+    (stream._BatchedCheck, "absorb"),
     (pipeline, "evaluate"),
 ]
 SECONDS: dict[str, float] = {"import csvcheck": time.perf_counter() - START}
@@ -63,7 +65,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--out", type=Path, default=Path("/tmp/csvcheck-profile-out"))
+    parser.add_argument("--parallel", action="store_true", help="keep the worker threads")
     args = parser.parse_args()
+    if not args.parallel:  # one worker and none ahead: each batch prepared, then absorbed
+        stream.PREPARERS, stream.AHEAD = 1, 0
     for owner, name in STAGES:
         timed(owner, name)
     with contextlib.suppress(SystemExit):  # the exit code does not matter here
