@@ -161,7 +161,7 @@ def _digits(value: pl.Expr, letters: dict[str, str]) -> pl.Expr:
 
 def _classified(values: pl.Series) -> pl.DataFrame:
     value = pl.col(_VALUE)
-    frame = values.to_frame(_VALUE).with_row_index(phonefast.ROW)
+    frame = values.to_frame(_VALUE).lazy().with_row_index(phonefast.ROW)
     short = value.str.len_bytes() <= _MAX_INPUT
     frame = frame.with_columns(
         (value.is_null() | value.str.contains(_BLANK_ASCII)).alias(_MISSING),
@@ -194,7 +194,7 @@ def _classified(values: pl.Series) -> pl.DataFrame:
         & (plain_shape | extension.is_not_null() | count.is_not_null())
         & pl.col(phonefast.DIGITS).str.len_bytes().is_between(3, phonemeta.MAX_DIGITS)
     )
-    return frame.with_columns(fast.fill_null(False).alias(_PLAIN_COLUMN))
+    return frame.with_columns(fast.fill_null(False).alias(_PLAIN_COLUMN)).collect()
 
 
 FEW_HINTS = 5_000
