@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--parallel", action="store_true", help="keep the worker threads")
     args = parser.parse_args()
     if not args.parallel:  # one worker and none ahead: each batch prepared, then absorbed
-        stream.PREPARERS, stream.AHEAD = 1, 0
+        stream.WORKERS, stream.AHEAD = 1, 0
     for owner, name in STAGES:
         timed(owner, name)
     with contextlib.suppress(SystemExit):  # the exit code does not matter here

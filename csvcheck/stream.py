@@ -55,26 +55,27 @@ BATCH_BYTES = 4_000_000
 """Bytes read per batch (a batch grows to the end of the record it stops in).
 
 The balance between speed and memory, measured on the 500,000-row, 48 MB benchmark file
-(the check in one process, imports included; peak RSS of the whole process, about 50 MB of
-it imports; 2026-11-26, 2 to 3 runs each):
+(the check as a whole process, two workers two batches ahead, 5 alternated runs each;
+2026-11-26, on a busy machine: the times compare with each other only):
 
-=========  =======  ============
-batch      seconds  peak RSS MiB
-=========  =======  ============
-4 MB       1.8-2.0  214-219
-5 MB       1.8-1.9  287-290
-6 MB       1.9      320-322
-8 MB       1.8-1.9  298-300
-=========  =======  ============
+=========  ================  ============
+batch      median seconds    peak RSS MiB
+=========  ================  ============
+3 MB       2.15              216
+4 MB       2.11              242
+6 MB       1.92              302
+8 MB       2.04              337
+=========  ================  ============
 
-Larger batches save little now that a batch's fixed work is small (its regexes are compiled
-once per process), and from 5 MB the peak passes 6x that file's size (issue 4's bound).
+From 6 MB the peak passes 6x that file's size (issue 4's bound); below 4 MB the fixed
+work of each batch (a few dozen polars calls) starts to show.
 """
 
-PREPARERS = 2
-"""Worker threads preparing batches (this machine has 2 cores; polars uses both as well)."""
+WORKERS = 2
+"""Worker threads preparing batches (polars' own threads share the same two cores)."""
 AHEAD = 2
-"""Batches prepared ahead of the one absorbed: each holds its parsed rows in memory."""
+"""Batches prepared ahead of the one absorbed: each holds its rows in memory. One ahead
+was ~0.1 s slower on the benchmark file; three ahead no faster, with ~10 MB more."""
 
 NUMBER_CACHE_LIMIT = 200_000
 """Distinct numbers phones may keep decided between batches (about 400 bytes each)."""
@@ -182,7 +183,7 @@ def _check_batches(
             progress(check.progress(chunk.end))
 
     pending: deque[tuple[Chunk, Future[pl.DataFrame]]] = deque()
-    with ThreadPoolExecutor(PREPARERS, thread_name_prefix="csvcheck-batch") as pool:
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="csvcheck-batch") as pool:
         try:
             for chunk in batches:
                 if check.splitter is None:  # the first batch finds the header: prepared here

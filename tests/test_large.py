@@ -349,5 +349,5 @@ def test_a_failure_while_preparing_a_later_batch_stops_the_check_and_cleans_up(
     sniffed = sniff_start(path, None, None)
     assert sniffed is not None
     assert len(list(chunks(path, sniffed, 2_000))) > 20
-    assert len(calls) <= 4 + stream.PREPARERS + stream.AHEAD
+    assert len(calls) <= 4 + stream.WORKERS + stream.AHEAD
     assert sorted(p.name for p in out.iterdir()) == []
