@@ -102,18 +102,22 @@ def _with_country_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFra
 
     Each regex only sees the rows whose answer can depend on it (others are masked to
     null, which the regex engine skips): the calling code after a '+' only where a '+' was
-    written, the default code's national-prefix test only where the digits start with it.
+    written, the IDD and the default code only where that gave no known code, the default
+    code's national-prefix test only where the digits start with it.
     """
     digits, plus = pl.col(DIGITS), pl.col(PLUS)
+    frame = frame.with_columns(_leading_code(pl.when(plus).then(digits)).alias(_PLUS_CODE))
+    frame = frame.with_columns((plus & pl.col(_PLUS_CODE).is_not_null()).alias(_DIRECT))
+    # A '+' and a known calling code decide the code: the steps below are for other rows.
+    undecided = pl.when(~pl.col(_DIRECT)).then(digits)
     idd = (
-        digits.str.extract(default.international_prefix, 1)
+        undecided.str.extract(default.international_prefix, 1)
         if default.international_prefix
         else pl.lit(None, pl.String)
     )
     own = default.country_code
-    starts_own = digits.str.starts_with(own)
+    starts_own = undecided.str.starts_with(own).fill_null(False)
     frame = frame.with_columns(
-        _leading_code(pl.when(plus).then(digits)).alias(_PLUS_CODE),
         digits.str.slice(idd.str.len_chars()).alias(_AFTER_IDD),
         idd.is_not_null().alias(_IDD),
         pl.when(starts_own).then(digits.str.slice(len(own))).alias(_OWN_REST),
@@ -123,7 +127,6 @@ def _with_country_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFra
     by_idd = pl.col(_IDD) & (after_idd.str.slice(0, 1) != "0")
     owned = pl.when(starts_own).then(digits)
     frame = frame.with_columns(
-        (plus & pl.col(_PLUS_CODE).is_not_null()).alias(_DIRECT),
         by_idd.alias(_BY_IDD),
         _leading_code(pl.when(by_idd).then(after_idd)).alias(_IDD_CODE),
         (
