@@ -6,6 +6,9 @@ whether a ``+`` led them. Each step below names the phonenumbers function it mir
 whose metadata needs a national-prefix transform rule (Argentina, Brazil, Japan…) are left
 undecided for phonenumbers itself.
 
+Every value here is ASCII (digits, and tags of digits, letters and ``.:_``), so lengths
+are counted in bytes, which polars does without decoding.
+
 Every step is a column of one frame (a lazy plan, collected a few times): no partition or
 plan per region. The default region's own patterns find the calling code; the national
 prefix and validity of every region are ``phonejoint``'s few joint regexes, so batch after
@@ -67,7 +70,7 @@ def _matches(value: pl.Expr, pattern: str | None) -> pl.Expr:
 
 
 def _in_lengths(value: pl.Expr, lengths: tuple[int, ...] | frozenset[int] | None) -> pl.Expr:
-    return pl.lit(True) if lengths is None else value.str.len_chars().is_in(list(lengths))
+    return pl.lit(True) if lengths is None else value.str.len_bytes().is_in(list(lengths))
 
 
 def _strip_own_prefix(frame: pl.LazyFrame, column: str, region: RegionTable) -> pl.LazyFrame:
@@ -80,7 +83,7 @@ def _strip_own_prefix(frame: pl.LazyFrame, column: str, region: RegionTable) -> 
         return frame
     number = pl.col(column)
     frame = frame.with_columns(number.str.extract(region.national_prefix, 1).alias(_PREFIX))
-    frame = frame.with_columns(number.str.slice(pl.col(_PREFIX).str.len_chars()).alias(_REST))
+    frame = frame.with_columns(number.str.slice(pl.col(_PREFIX).str.len_bytes()).alias(_REST))
     refused = pl.col(_PREFIX).is_null() | (
         _matches(number, region.general) & ~_matches(pl.col(_REST), region.general)
     )
@@ -118,7 +121,7 @@ def _with_country_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFra
     own = default.country_code
     starts_own = undecided.str.starts_with(own).fill_null(False)
     frame = frame.with_columns(
-        digits.str.slice(idd.str.len_chars()).alias(_AFTER_IDD),
+        digits.str.slice(idd.str.len_bytes()).alias(_AFTER_IDD),
         idd.is_not_null().alias(_IDD),
         pl.when(starts_own).then(digits.str.slice(len(own))).alias(_OWN_REST),
     )
@@ -154,7 +157,7 @@ def _with_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
         .then(own)
     )
     frame = frame.with_columns(code.alias(_CC), national.alias(_NATIONAL))
-    code_length = pl.col(_CC).str.len_chars()
+    code_length = pl.col(_CC).str.len_bytes()
     rest = (
         pl.when(direct)
         .then(pl.col(DIGITS).str.slice(code_length))
@@ -164,7 +167,7 @@ def _with_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
         .then(pl.col(_OWN_REST))
         .otherwise(pl.col(DIGITS))
     )
-    too_short_after_idd = ~direct & by_idd & (pl.col(_AFTER_IDD).str.len_chars() <= MIN_NSN)
+    too_short_after_idd = ~direct & by_idd & (pl.col(_AFTER_IDD).str.len_bytes() <= MIN_NSN)
     # National numbers are read with the default region's metadata, the others with their
     # calling code's main region, whose tag is the code itself.
     own_tag = pl.lit(phonejoint.tag_of(default))
@@ -184,7 +187,7 @@ def _any_length_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
 
 
 def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
-    length = number.str.len_chars().cast(pl.String)
+    length = number.str.len_bytes().cast(pl.String)
     return pl.concat_str(tag, pl.lit("."), length, pl.lit(":"), number)
 
 
@@ -192,7 +195,7 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
     tag, nsn, prefix = pl.col(_TAG), pl.col(_NSN), pl.col(_PREFIX)
     frame = frame.with_columns(_tag(tag, nsn).str.extract(tables.national_prefix, 0).alias(_PREFIX))
-    rest = nsn.str.slice(prefix.str.len_chars() - tag.str.len_chars() - 1)
+    rest = nsn.str.slice(prefix.str.len_bytes() - tag.str.len_bytes() - 1)
     frame = frame.with_columns(rest.alias(_REST))
     rest, found = pl.col(_REST), prefix.is_not_null()
     viable = _any_length_tag(pl.when(found).then(tag), nsn).str.contains(tables.general)
@@ -200,7 +203,7 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     frame = frame.with_columns((~found | (viable & ~still)).alias(_REFUSED))
     frame = frame.with_columns(pl.when(pl.col(_REFUSED)).then(nsn).otherwise(rest).alias(_STRIPPED))
     stripped = pl.col(_STRIPPED)
-    length = pl.concat_str(tag, pl.lit("."), stripped.str.len_chars().cast(pl.String))
+    length = pl.concat_str(tag, pl.lit("."), stripped.str.len_bytes().cast(pl.String))
     kept = pl.when(~pl.col(_REFUSED)).then(length).is_in(list(tables.strip_lengths))
     return frame.with_columns(
         pl.when(kept.fill_null(False)).then(stripped).otherwise(nsn).alias(_NSN)
@@ -343,7 +346,7 @@ def decide(digits: pl.DataFrame, region: str, few: bool = False) -> pl.DataFrame
         )
     frame = _coded(digits, table(region))
     valid = _validity(frame, few)
-    length = pl.col(_NSN).str.len_chars()
+    length = pl.col(_NSN).str.len_bytes()
     ok = pl.col(DECIDED) & ~pl.col(_BAD) & valid & length.is_between(MIN_NSN, MAX_NSN)
     e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))
     return frame.with_columns(e164.alias(E164)).drop(_TEMPORARY)
