@@ -12,9 +12,9 @@ are counted in bytes, which polars does without decoding.
 Every step is a column of one frame (a lazy plan, collected a few times): no partition or
 plan per region. The default region's own patterns find the calling code; the national
 prefix and validity of every region are ``phonejoint``'s few joint regexes, so batch after
-batch uses the same patterns and polars compiles each about once per thread. Only the rows
-of shared calling codes (+1, +7, +44…) get a small second pass, for the region that claims
-them.
+batch uses the same patterns and polars compiles each about once per thread. Validity is
+matched over (row, region) pairs, so that the rows of shared calling codes (+1, +7, +44…),
+with a pair for each region that may claim them, go through the same two matches.
 """
 
 from __future__ import annotations
