@@ -128,6 +128,10 @@ def types(tags: tuple[str, ...]) -> str:
     """``^(?:TAG\\.(?:lengths):(?:type patterns)|…)$``: any number type's description, for
     the regions with these tags only (sorted: the same regions give the same pattern, which
     polars then finds compiled). Every region's types would be 90 kB of patterns."""
+    return _types(tags)
+
+
+def _types(tags: tuple[str, ...]) -> str:
     return _alternation([t for _, t in (_sized(regions_by_tag()[tag]) for tag in tags) if t], "$")
 
 
@@ -136,8 +140,9 @@ def python_types(tag: str) -> re.Pattern[str]:
     """``types((tag,))`` compiled by Python's re: for the few rows matched one by one.
 
     The patterns are libphonenumber's own, which phonenumbers itself runs with re; whether
-    an anchored pattern matches is the same in either engine."""
-    return re.compile(_alternation([t for t in [_sized(regions_by_tag()[tag])[1]] if t], "$"))
+    an anchored pattern matches is the same in either engine. (Not through ``types``: its
+    small cache is kept for the joint patterns polars matches.)"""
+    return re.compile(_types((tag,)))
 
 
 @cache
