@@ -13,7 +13,7 @@ import polars as pl
 from . import checks, phones
 from .headers import HeaderPlan
 from .read import EXTRA, FIELDS, LINE, PROBLEM_CODE, PROBLEM_DETAIL, Parsed, field_name
-from .report import DESCRIPTION, SEVERITY, Code, Severity
+from .report import DESCRIPTION, MAX_EXAMPLES, SEVERITY, Code, Severity
 from .rules import NUMBER_COLUMN, Rules
 
 REASON = "_reason"
@@ -99,12 +99,15 @@ def decide_rows(
     rules: Rules,
     *,
     details: bool = True,
+    hints: bool = True,
 ) -> pl.DataFrame:
     """Add blank flag, E.164, reasons and details to every record.
 
     ``details=False`` leaves the details out, for a caller that computes them later with
     :func:`detail_of` on the rows it writes or shows (a batched check, once duplicates across
-    batches are known), or adds them with :func:`add_details`.
+    batches are known), or adds them with :func:`add_details`. ``hints=False`` leaves the
+    numbers' '+' hints out too, for a caller that shows only examples
+    (:func:`with_example_hints`).
     """
     records = _with_problem_columns(records)
     width = len(header)
@@ -112,7 +115,7 @@ def decide_rows(
     if number is not None:
         # Decided once into a struct column: each struct.field of the expression itself
         # would run the whole decision again.
-        decided = phones.normalize_numbers(pl.col(field_name(number)), rules.region)
+        decided = phones.normalize_numbers(pl.col(field_name(number)), rules.region, hints=hints)
         records = records.with_columns(decided.alias(NUMBER_STRUCT))
         normalized = pl.col(NUMBER_STRUCT)
         number_columns = [
@@ -310,6 +313,23 @@ def _number_detail(number: int | None, region: str) -> pl.Expr:
         .when(error == Code.INVALID_NUMBER)
         .then(pl.format(f"'{{}}' is not a valid phone number (default region {region})", value))
     )
+
+
+def with_example_hints(rows: pl.DataFrame, plan: HeaderPlan, rules: Rules) -> pl.DataFrame:
+    """Rows decided with ``hints=False``, with the '+' hints of the invalid numbers that can
+    be shown as examples: the first :data:`MAX_EXAMPLES` in the frame, as findings picks
+    them. phonenumbers answers those few values itself (the same answer, a test shows)."""
+    number = plan.number_index
+    if number is None:
+        return rows
+    invalid = ~pl.col(BLANK) & (pl.col(NUMBER_ERROR).fill_null("") == str(Code.INVALID_NUMBER))
+    at = rows.select(invalid.arg_true().head(MAX_EXAMPLES)).to_series()
+    if not len(at):
+        return rows
+    values = rows.get_column(field_name(number)).gather(at).to_list()
+    hints = [phones.decide_number(value, rules.region).hint for value in values]
+    hint = rows.get_column(NUMBER_HINT).clone().scatter(at, pl.Series(hints, dtype=pl.String))
+    return rows.with_columns(hint)
 
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)

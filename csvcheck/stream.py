@@ -246,7 +246,11 @@ class _BatchedCheck:
         if splitter is None:
             self._start(parsed.header, chunk.breaks)
         records = per_record.with_problems(parsed)
-        return per_record.decide_rows(records, self.header, self.plan, self.rules, details=False)
+        # Without outputs only examples are shown: their few hints are added in absorb().
+        hints = self.out_dir is not None
+        return per_record.decide_rows(
+            records, self.header, self.plan, self.rules, details=False, hints=hints
+        )
 
     def absorb(self, chunk: Chunk, rows: pl.DataFrame) -> None:
         """Add a prepared batch, in file order: duplicates of earlier batches, findings,
@@ -263,6 +267,8 @@ class _BatchedCheck:
         # Codes with all their examples from earlier batches need only their counts.
         full = {f.code for f in self.row_findings if len(f.examples) >= MAX_EXAMPLES}
         wanted = [code for code in Code if code not in full]
+        if self.out_dir is None and Code.INVALID_NUMBER in wanted:
+            rows = per_record.with_example_hints(rows, self.plan, self.rules)
         # Details only for the rows written as rejects or shown as examples.
         detail = per_record.detail_of(self.header, self.plan, self.rules)
         found = findings.row_findings(rows, self.header, self.plan, wanted, detail)

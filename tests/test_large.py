@@ -12,7 +12,7 @@ from click.testing import Result
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from csvcheck import read, stream
+from csvcheck import phones, read, stream
 from csvcheck.batches import Chunk, chunks, record_end, sniff_start
 from csvcheck.pipeline import check_file
 from csvcheck.report import Code, Report
@@ -351,3 +351,28 @@ def test_a_failure_while_preparing_a_later_batch_stops_the_check_and_cleans_up(
     assert len(list(chunks(path, sniffed, 2_000))) > 20
     assert len(calls) <= 4 + stream.WORKERS + stream.AHEAD
     assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_without_outputs_hints_are_found_for_the_examples_only(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without an output folder only examples are shown: the batches skip the '+' hint pass
+    # and the few invalid numbers shown get theirs from phonenumbers. The report is the
+    # one a check in memory gives, hints in the examples' details included.
+    lines = ["Mobile,First Name"] + [f"98{n:08d},Asha" for n in range(400)]
+    lines += ["447911123456,Ben", "12345,Cleo", "14155552671,Dev", "9273,Eve"] * 3
+    path = write_csv("\n".join(lines) + "\n")
+    expected = check_file(path).report
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the hint pass ran for a check without outputs")
+
+    monkeypatch.setattr(phones, "_hints", refuse)
+    seen: list[Progress] = []
+    batched = check_large(path, rules=Rules(), batch_bytes=1_000, progress=seen.append)
+    assert len(seen) > 3
+    same_reports(batched, expected)
+    (invalid,) = [f for f in batched.findings if f.code is Code.INVALID_NUMBER]
+    details = [e.detail or "" for e in invalid.examples]
+    assert "with a + in front it would be +447911123456" in details[0]
+    assert "with a + in front it would be +14155552671" in details[2]

@@ -145,6 +145,18 @@ def test_a_foreign_number_without_plus_gets_a_hint_never_a_fix() -> None:
     }
 
 
+def test_without_hints_the_answers_are_the_same_and_the_hints_null() -> None:
+    values = ["447911123456", "9876543210", "12345", "+1 415 555 2671", "98765 43210 ext 12"]
+    values = values * 500  # enough plain values for the fast path
+    frame = pl.DataFrame({"n": values})
+    full = frame.select(pl.col("n").pipe(normalize_numbers, region="IN")).to_series()
+    bare = frame.select(normalize_numbers(pl.col("n"), "IN", hints=False)).to_series()
+    for field in ("e164", "error", "warning"):
+        assert bare.struct.field(field).to_list() == full.struct.field(field).to_list()
+    assert full.struct.field("hint").drop_nulls().unique().to_list() == ["+447911123456"]
+    assert bare.struct.field("hint").null_count() == len(values)
+
+
 def test_no_hint_when_a_plus_was_written() -> None:
     assert answers(["+12345"])[0]["hint"] is None
 
