@@ -52,6 +52,7 @@ _BAD = "_bad"
 _DIRECT = "_direct"
 _NATIONAL = "_national"
 _PREFIX = "_prefix"
+_FOUND = "_found"
 _REST = "_rest"
 _REFUSED = "_refused"
 _STRIPPED = "_stripped"
@@ -193,11 +194,14 @@ def _sized_tag(tag: pl.Expr, number: pl.Expr) -> pl.Expr:
 
 def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     """_maybe_strip_national_prefix_carrier_code, then parse's length test on the result."""
-    tag, nsn, prefix = pl.col(_TAG), pl.col(_NSN), pl.col(_PREFIX)
-    frame = frame.with_columns(_tag(tag, nsn).str.extract(tables.national_prefix, 0).alias(_PREFIX))
-    rest = nsn.str.slice(prefix.str.len_bytes() - tag.str.len_bytes() - 1)
-    frame = frame.with_columns(rest.alias(_REST))
-    rest, found = pl.col(_REST), prefix.is_not_null()
+    tag, nsn = pl.col(_TAG), pl.col(_NSN)
+    # The tagged number with the match removed: what follows the prefix where one matched
+    # (a replace finds the match without the capture engines an extract needs).
+    frame = frame.with_columns(_tag(tag, nsn).str.replace(tables.national_prefix, "").alias(_REST))
+    # Every match holds "TAG:", so a match made the value shorter.
+    shorter = pl.col(_REST).str.len_bytes() < tag.str.len_bytes() + nsn.str.len_bytes() + 1
+    frame = frame.with_columns(shorter.fill_null(False).alias(_FOUND))
+    rest, found = pl.col(_REST), pl.col(_FOUND)
     viable = _any_length_tag(pl.when(found).then(tag), nsn).str.contains(tables.general)
     still = _any_length_tag(pl.when(found).then(tag), rest).str.contains(tables.general)
     frame = frame.with_columns((~found | (viable & ~still)).alias(_REFUSED))
@@ -207,7 +211,7 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     kept = pl.when(~pl.col(_REFUSED)).then(length).is_in(list(tables.strip_lengths))
     return frame.with_columns(
         pl.when(kept.fill_null(False)).then(stripped).otherwise(nsn).alias(_NSN)
-    ).drop(_PREFIX, _REST, _REFUSED, _STRIPPED)
+    ).drop(_FOUND, _REST, _REFUSED, _STRIPPED)
 
 
 def _validity(frame: pl.DataFrame, few: bool) -> pl.Series:
