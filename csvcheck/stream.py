@@ -9,7 +9,8 @@ A master file of millions of rows is read twice, in blocks, and never held whole
    parses each batch with the header in front, and runs the same per-record stages as a
    check in memory. Duplicates are carried across batches (every number kept so far, with
    the line of its first occurrence), findings are summed with their first examples in file
-   order, and clean rows stream into parts while rejects are spilled to disk.
+   order, and clean rows stream into parts while rejects are spilled to disk. Batches after
+   the first are parsed and decided on worker threads, and taken in file order.
 
 The result is the report a check in memory gives, with the same findings, stats and outputs.
 Inputs this cannot stream (an encoding where a byte may be half a character, a late byte the
