@@ -76,6 +76,15 @@ def same_reports(batched: Report, whole: Report) -> None:
         assert Path(a_out["rejects"]).read_bytes() == Path(b_out["rejects"]).read_bytes()
 
 
+def refuse(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, why: str) -> None:
+    """Make ``owner.name`` fail the test when it is called."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError(why)
+
+    monkeypatch.setattr(owner, name, refused)
+
+
 @pytest.mark.parametrize("list_type", [ListType.STATIC, ListType.DYNAMIC])
 def test_batched_check_equals_the_check_in_memory(
     write_csv: WriteCsv, tmp_path: Path, list_type: ListType
@@ -317,10 +326,7 @@ def test_batches_of_one_line_break_kind_stay_with_the_fast_reader(
     path = write_csv(text)
     expected = check_file(path, rules=Rules()).report
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a batch went to the csv-module reader")
-
-    monkeypatch.setattr(read, "parse_with_csv", refuse)
+    refuse(monkeypatch, read, "parse_with_csv", "a batch went to the csv-module reader")
     seen: list[Progress] = []
     batched = check_large(path, rules=Rules(), batch_bytes=700, progress=seen.append)
     assert len(seen) > 5
@@ -364,10 +370,7 @@ def test_without_outputs_hints_are_found_for_the_examples_only(
     path = write_csv("\n".join(lines) + "\n")
     expected = check_file(path).report
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the hint pass ran for a check without outputs")
-
-    monkeypatch.setattr(phones, "_hints", refuse)
+    refuse(monkeypatch, phones, "_hints", "the hint pass ran for a check without outputs")
     seen: list[Progress] = []
     batched = check_large(path, rules=Rules(), batch_bytes=1_000, progress=seen.append)
     assert len(seen) > 3
