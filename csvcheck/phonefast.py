@@ -23,7 +23,7 @@ from functools import cache
 
 import polars as pl
 
-from . import phonejoint
+from . import phonejoint, phoneown
 from .phonemeta import (
     MAX_NSN,
     MIN_NSN,
@@ -348,6 +348,19 @@ def decide(digits: pl.DataFrame, region: str, few: bool = False) -> pl.DataFrame
         return digits.with_columns(
             pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
         )
+    short = phoneown.decide(digits, region)
+    if short is None or short.null_count() == len(short):
+        return _decide(digits, region, few)
+    # The rows the short road left (every row it did not find valid) take the whole plan.
+    rest = (short.is_null() & digits.get_column(DIGITS).is_not_null()).arg_true()
+    decided = _decide(digits.select(DIGITS, PLUS).gather(rest), region, few)
+    return digits.with_columns(
+        short.is_not_null().scatter(rest, decided.get_column(DECIDED)).alias(DECIDED),
+        short.scatter(rest, decided.get_column(E164)).alias(E164),
+    )
+
+
+def _decide(digits: pl.DataFrame, region: str, few: bool) -> pl.DataFrame:
     frame = _coded(digits, table(region))
     valid = _validity(frame, few)
     length = pl.col(_NSN).str.len_bytes()

@@ -1,16 +1,18 @@
 """The differential proof of DESIGN invariant 7: csvcheck's numbers are phonenumbers' numbers.
 
 Each value is decided with the fast path forced on (every plain value goes through the
-polars expressions) and compared with ``phonenumbers`` at run time: ``parse`` +
+polars expressions, with and without the short road of ``phoneown``) and compared with ``phonenumbers`` at run time: ``parse`` +
 ``is_valid_number`` + ``format_number(E164)``. Zero mismatches allowed; a mismatch found
 later becomes a case in ``REGRESSIONS``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import random
 from pathlib import Path
+from unittest import mock
 
 import phonenumbers
 import polars as pl
@@ -19,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from csvcheck import phonefast, phones
+from csvcheck import phonefast, phoneown, phones
 
 from .reference import libphonenumber_e164
 
@@ -40,11 +42,14 @@ REGRESSIONS: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(params=["in Python", "in polars"])
-def hint_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways the '+' hints' number types are matched: in Python for a few numbers, in
-    polars for many."""
-    monkeypatch.setattr(phones, "FEW_HINTS", 10**9 if request.param == "in Python" else 0)
+@pytest.fixture(params=["hints in Python", "hints in polars", "without the short road"])
+def number_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the '+' hints' number types are matched (in Python for a few numbers, in
+    polars for many), and the whole plan deciding the numbers the short road
+    (``phoneown``) would decide."""
+    monkeypatch.setattr(phones, "FEW_HINTS", 0 if request.param == "hints in polars" else 10**9)
+    if request.param == "without the short road":
+        monkeypatch.setattr(phoneown, "decide", lambda frame, region: None)
     return str(request.param)
 
 
@@ -134,7 +139,7 @@ def example_cases() -> list[tuple[str, str]]:
     return cases
 
 
-def test_corpus_phone_cases_match_phonenumbers(corpora: Path, hint_path: str) -> None:
+def test_corpus_phone_cases_match_phonenumbers(corpora: Path, number_path: str) -> None:
     with (corpora / "phone_cases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     cases = [(r["input"], r["default_region"] or "ZZ") for r in rows]
@@ -142,7 +147,7 @@ def test_corpus_phone_cases_match_phonenumbers(corpora: Path, hint_path: str) ->
     assert mismatches(cases) == []
 
 
-def test_every_regions_example_numbers_match_phonenumbers(hint_path: str) -> None:
+def test_every_regions_example_numbers_match_phonenumbers(number_path: str) -> None:
     cases = example_cases()
     assert len(cases) > 20_000
     assert mismatches(cases) == []
@@ -156,7 +161,7 @@ def test_the_examples_are_decided_by_the_fast_path_itself() -> None:
     assert decided.get_column(phonefast.DECIDED).mean() > 0.95  # type: ignore[operator]
 
 
-def test_known_regressions_match_phonenumbers(hint_path: str) -> None:
+def test_known_regressions_match_phonenumbers(number_path: str) -> None:
     assert mismatches(REGRESSIONS) == []
 
 
@@ -201,7 +206,7 @@ def typed_numbers(draw: st.DrawFn) -> str:
     return start + "".join(chars) + draw(EXTENSIONS)
 
 
-def test_letters_and_extensions_match_phonenumbers(hint_path: str) -> None:
+def test_letters_and_extensions_match_phonenumbers(number_path: str) -> None:
     """The shapes the fast path reads besides plain digits, on valid numbers of several
     regions: stray letters (dropped), three or more (a keypad number), extensions."""
     rng = random.Random(20261126)
@@ -230,14 +235,22 @@ def test_letters_and_extensions_match_phonenumbers(hint_path: str) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     values=st.lists(typed_numbers(), min_size=1, max_size=60),
-    region=st.sampled_from(["IN", "US", "GB", "RU", "IT", "AU", "DE", "NZ", "AR", "SG"]),
+    region=st.sampled_from(
+        ["IN", "US", "GB", "RU", "IT", "AU", "DE", "NZ", "AR", "SG", "TM", "CU", "MH", "FR"]
+    ),
+    short_road=st.booleans(),
 )
-def test_random_digit_strings_match_phonenumbers(values: list[str], region: str) -> None:
-    assert mismatches([(value, region) for value in values]) == []
+def test_random_digit_strings_match_phonenumbers(
+    values: list[str], region: str, short_road: bool
+) -> None:
+    with contextlib.ExitStack() as stack:
+        if not short_road:
+            stack.enter_context(mock.patch.object(phoneown, "decide", return_value=None))
+        assert mismatches([(value, region) for value in values]) == []

@@ -1,0 +1,153 @@
+"""The short road: the default region's own numbers in their common spellings.
+
+Every number it decides must be phonenumbers' answer; the differential tests check the
+answers with and without it, these check what it decides and which regions it serves.
+"""
+
+from __future__ import annotations
+
+import random
+
+import phonenumbers
+import polars as pl
+import pytest
+from phonenumbers import PhoneNumberFormat
+
+from csvcheck import phonefast, phoneown, phones
+
+from .reference import libphonenumber_e164
+from .test_phones_differential import TYPES, scatter
+
+SERVED = sorted(r for r in phonenumbers.SUPPORTED_REGIONS if phoneown.own(r) is not None)
+
+
+def short_road(values: list[str], region: str) -> list[str | None]:
+    """What the short road decides for each value (None: left to the whole plan)."""
+    frame = phones._classified(pl.Series(values, dtype=pl.String))
+    masked = frame.with_columns(
+        pl.when(pl.col("_plain")).then(pl.col(phonefast.DIGITS)).alias(phonefast.DIGITS)
+    )
+    decided = phoneown.decide(masked, region)
+    assert decided is not None
+    return decided.to_list()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lengths"),
+    [
+        ("^(?:[6-9][0-9]{9})$", {10}),
+        ("^(?:(?:000800|[2-9][0-9][0-9])[0-9]{7}|1[0-9]{7,12})$", set(range(8, 14))),
+        ("^(?:1(?:2[0-9]|3)?[0-9]{4})$", {5, 6, 7}),
+        ("^(?:[1-9][0-9]?)$", {1, 2}),
+        ("^(?:7[0-9]*)$", None),  # unbounded
+        ("^(?:[0-9]+)$", None),
+        ("^(?:[0-9]{2,})$", None),
+        ("^(?:\\d{4})$", None),  # not written as the fast path writes patterns
+        ("^(?:1(?:2$", None),  # not closed
+    ],
+)
+def test_pattern_lengths(pattern: str, lengths: set[int] | None) -> None:
+    found = phoneown.pattern_lengths(pattern)
+    assert found == (None if lengths is None else frozenset(lengths))
+
+
+def test_regions_with_a_short_road() -> None:
+    assert {"IN", "DE", "FR", "AE", "PK", "ZA"} <= set(SERVED)
+    # Shared calling codes (another region may claim the number), transform rules, and
+    # international prefixes that are patterns take the whole plan.
+    for region in ("US", "CA", "GB", "RU", "KZ", "AU", "IT", "AR", "BR", "JP", "SG"):
+        assert phoneown.own(region) is None, region
+    assert len(SERVED) > 120
+
+
+def test_the_common_indian_spellings_take_the_short_road() -> None:
+    values = [
+        "+91 98765 43210",
+        "+919876543210",
+        "(+91) 98765 43210",
+        "0091 98765 43210",
+        "09876543210",
+        "98765-43210",
+        "987 654 3210",
+        "919876543210",  # 12 digits: 91 is the calling code
+        "91 98765 43210",
+        "022 2345 6789",  # a Mumbai landline with its trunk prefix
+        "+91 22 2345 6789",
+    ]
+    decided = short_road(values, "IN")
+    assert decided == [libphonenumber_e164(v, "IN") for v in values]
+    assert None not in decided
+
+
+def test_what_the_short_road_leaves_to_the_whole_plan() -> None:
+    values = [
+        "9198765432",  # 10 digits: national, and not a valid Indian number
+        "+91 09876543210",  # a trunk 0 after the code: phonenumbers strips it
+        "1800 123 4567",  # toll-free
+        "12345",
+        "+44 20 7946 0958",
+        "0044 20 7946 0958",
+    ]
+    decided = short_road(values, "IN")
+    expected = [libphonenumber_e164(v, "IN") for v in values]
+    # Only valid numbers are decided here, and only with phonenumbers' answer.
+    assert all(d is None or d == e for d, e in zip(decided, expected, strict=True))
+    assert decided[3:] == [None, None, None]
+
+
+def test_every_served_regions_examples_match_phonenumbers() -> None:
+    """Each served region's example numbers, read at home in every spelling the short road
+    knows and more: what it decides is phonenumbers' answer, and it decides most of them."""
+    rng = random.Random(20261126)
+    decided_count = total = 0
+    wrong = []
+    for region in SERVED:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        values = []
+        for kind in TYPES:
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            full = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+            nsn = phonenumbers.national_significant_number(example)
+            national = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+            idd = metadata.international_prefix or "00"
+            values += [full, full[1:], idd + full[1:], nsn, "0" + nsn, national, "+0" + full[1:]]
+            values += [scatter(national, rng), full[1:] + "7", nsn[:-1], "+" + full[1:] + "0"]
+        for value, got in zip(values, short_road(values, region), strict=True):
+            total += 1
+            if got is not None:
+                decided_count += 1
+                if got != libphonenumber_e164(value, region):
+                    wrong.append((value, region, got))
+    assert wrong == []
+    assert decided_count > total / 4
+
+
+def test_numbers_that_start_like_a_prefix_match_phonenumbers() -> None:
+    """National numbers whose first digits are those of the national or international
+    prefix (or of the calling code), in every spelling: the cases where a prefix could be
+    read into the number."""
+    rng = random.Random(7)
+    wrong = []
+    for region in SERVED:
+        road = phoneown.own(region)
+        assert road is not None
+        starts = {road.national_prefix or "", road.idd or "", road.code, "0", "00"} - {""}
+        values = []
+        for kind in TYPES:
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            nsn = phonenumbers.national_significant_number(example)
+            for start in starts:
+                for number in (start + nsn[len(start) :], start + nsn, start + nsn[1:]):
+                    spellings = [number, "+" + road.code + number, road.code + number]
+                    spellings += [(road.national_prefix or "") + number]
+                    spellings += [(road.idd or "00") + road.code + number]
+                    values += spellings
+        values += ["".join(rng.choices("0123456789", k=rng.randint(3, 14))) for _ in range(30)]
+        for value, got in zip(values, short_road(values, region), strict=True):
+            if got is not None and got != libphonenumber_e164(value, region):
+                wrong.append((value, region, got))
+    assert wrong == []
