@@ -101,6 +101,15 @@ def _leading_code(digits: pl.Expr) -> pl.Expr:
     return digits.str.extract(calling_code_pattern(), 1)
 
 
+def may_be_valid_with_plus(digits: pl.Expr) -> pl.Expr:
+    """False (or null) where a '+' and these digits cannot be a valid number: no calling code
+    starts them, or their length is none its regions allow (``phonejoint.plus_lengths``)."""
+    lengths = phonejoint.plus_lengths()
+    code = _leading_code(digits)
+    tag = pl.concat_str(code, pl.lit("."), digits.str.len_bytes().cast(pl.String))
+    return tag.is_in(list(lengths.tags)) | code.is_in(list(lengths.unbounded))
+
+
 def _with_country_codes(frame: pl.LazyFrame, default: RegionTable) -> pl.LazyFrame:
     """_maybe_extract_country_code, with parse's retry without the '+'.
 

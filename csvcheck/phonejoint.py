@@ -26,7 +26,8 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from .phonemeta import RegionTable, main_keys, region_keys, table
+from .patternlengths import pattern_lengths
+from .phonemeta import MAX_NSN, MIN_NSN, RegionTable, main_keys, region_keys, table
 
 NO_LENGTHS = "[0-9]+"
 """The length part of a tag when the metadata does not restrict lengths."""
@@ -45,6 +46,17 @@ class Joint:
     ``_`` in a tag asks for the pattern alone, lengths aside."""
     strip_lengths: frozenset[str]
     """``TAG.length`` for the lengths a number with its prefix stripped may keep."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlusLengths:
+    """How long a digit string written after a '+' may be, to be a valid number."""
+
+    tags: frozenset[str]
+    """``CC.length`` of the whole digit string, calling code included."""
+    unbounded: frozenset[str]
+    """Calling codes whose lengths this does not bound (their main region's national
+    prefix has a transform rule or a pattern of no fixed length)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +133,26 @@ def joint() -> Joint:
         general=_alternation([g for g, _ in map(_sized, regions) if g], "$"),
         strip_lengths=frozenset(f"{tag_of(r)}.{n}" for r in regions for n in r.strip_lengths),
     )
+
+
+@cache
+def plus_lengths() -> PlusLengths:
+    """The lengths ``+CC…`` may have and be valid: the calling code, what the national prefix
+    of the code's main region may strip (nothing, or a match of its pattern), and one of the
+    general lengths of any of the code's regions (``_is_number_matching_desc``)."""
+    tags: set[str] = set()
+    unbounded: set[str] = set()
+    mains = main_keys()
+    for region in regions_by_tag().values():
+        code = region.country_code
+        main = table(mains[code])
+        prefix = pattern_lengths(_bare(main.national_prefix) or "")
+        if main.transform or prefix is None:
+            unbounded.add(code)
+            continue
+        general = region.general_lengths or range(MIN_NSN, MAX_NSN + 1)
+        tags |= {f"{code}.{len(code) + n + k}" for n in general for k in prefix | {0}}
+    return PlusLengths(frozenset(tags), frozenset(unbounded))
 
 
 @lru_cache(maxsize=64)

@@ -204,9 +204,16 @@ FEW_HINTS = 5_000
 def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
     """``_row`` and ``hint`` of the invalid numbers written without a '+': the E.164 form
     they would have with a '+' in front, when that is valid."""
-    asked = frame.filter(
-        pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
-    ).select(phonefast.ROW, _VALUE, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
+    asked = (
+        frame.lazy()
+        .filter(
+            pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
+        )
+        .select(phonefast.ROW, _VALUE, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
+        # Most invalid numbers are too short or too long to be any number with a '+'.
+        .filter(phonefast.may_be_valid_with_plus(pl.col(phonefast.DIGITS)))
+        .collect()
+    )
     # Usually few numbers: their number types are matched in Python (see
     # phonefast._validity); the ones the fast path leaves undecided (transform rules) are
     # asked of phonenumbers.

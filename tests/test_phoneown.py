@@ -10,7 +10,6 @@ import random
 
 import phonenumbers
 import polars as pl
-import pytest
 from phonenumbers import PhoneNumberFormat
 
 from csvcheck import phonefast, phoneown, phones
@@ -30,25 +29,6 @@ def short_road(values: list[str], region: str) -> list[str | None]:
     decided = phoneown.decide(masked, region)
     assert decided is not None
     return decided.to_list()
-
-
-@pytest.mark.parametrize(
-    ("pattern", "lengths"),
-    [
-        ("^(?:[6-9][0-9]{9})$", {10}),
-        ("^(?:(?:000800|[2-9][0-9][0-9])[0-9]{7}|1[0-9]{7,12})$", set(range(8, 14))),
-        ("^(?:1(?:2[0-9]|3)?[0-9]{4})$", {5, 6, 7}),
-        ("^(?:[1-9][0-9]?)$", {1, 2}),
-        ("^(?:7[0-9]*)$", None),  # unbounded
-        ("^(?:[0-9]+)$", None),
-        ("^(?:[0-9]{2,})$", None),
-        ("^(?:\\d{4})$", None),  # not written as the fast path writes patterns
-        ("^(?:1(?:2$", None),  # not closed
-    ],
-)
-def test_pattern_lengths(pattern: str, lengths: set[int] | None) -> None:
-    found = phoneown.pattern_lengths(pattern)
-    assert found == (None if lengths is None else frozenset(lengths))
 
 
 def test_regions_with_a_short_road() -> None:

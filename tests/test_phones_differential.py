@@ -108,6 +108,10 @@ def written_forms(region: str, rng: random.Random) -> tuple[list[str], list[str]
         spaced = phonenumbers.format_number(example, PhoneNumberFormat.INTERNATIONAL)
         written = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
         international += [full, spaced, full[1:], "00" + full[1:], "+0" + full[1:], full + "7"]
+        # The national prefix after the calling code, with and without the '+'.
+        code = str(example.country_code)
+        trunk = f"{code} {metadata.national_prefix or '0'} {nsn}"
+        international += [trunk, "+" + trunk]
         international.append(scatter(spaced, rng))
         national += [written, nsn, "0" + nsn, idd + full[1:], full[1:], nsn[:-1]]
         national.append(scatter(written, rng))
