@@ -9,6 +9,11 @@ undecided for phonenumbers itself.
 Every value here is ASCII (digits, and tags of digits, letters and ``.:_``), so lengths
 are counted in bytes, which polars does without decoding.
 
+Most rows are the default region's own valid numbers, which ``phoneown``'s short road
+decides first; the plan below decides the rest. The '+' hints of the invalid numbers written
+without one are the same question asked with a '+': those rows join the plan as rows of
+their own, so a batch pays for one plan, not two.
+
 Every step is a column of one frame (a lazy plan, collected a few times): no partition or
 plan per region. The default region's own patterns find the calling code; the national
 prefix and validity of every region are ``phonejoint``'s few joint regexes, so batch after
@@ -38,6 +43,10 @@ DIGITS = "_digits"
 PLUS = "_plus"
 E164 = "e164"
 DECIDED = "_decided"
+HINT = "hint"
+HINT_DECIDED = "_hint_decided"
+_ASKED = "_asked"
+_POSITION = "_position"
 _CC = "_cc"
 _NSN = "_nsn"
 _TAG = "_tag"
@@ -223,15 +232,16 @@ def _stripped(frame: pl.LazyFrame, tables: phonejoint.Joint) -> pl.LazyFrame:
     ).drop(_FOUND, _REST, _REFUSED, _STRIPPED)
 
 
-def _validity(frame: pl.DataFrame, few: bool) -> pl.Series:
+def _validity(frame: pl.DataFrame, in_python: pl.Series | None) -> pl.Series:
     """Is each row's number valid in the region its calling code gives it?
 
     _number_type_helper(...) != UNKNOWN, over (row, region) pairs: one pair per row of a
     single-region code, a pair per candidate region for a shared code (see ``_pairs``).
     The general description (all regions' joint pattern) first; where it fits, any number
-    type's description: for many rows, the joint pattern of the regions present; for
-    ``few`` rows, each region's own pattern in Python (their regions vary from call to
-    call: compiling their joint pattern in polars would cost more than all the matches).
+    type's description: for most rows, the joint pattern of the regions present; for the
+    rows ``in_python`` marks (a few '+' hints), each region's own pattern in Python (their
+    regions vary from batch to batch: compiling their joint pattern in polars would cost
+    more than all the matches).
     """
     general = phonejoint.joint().general
     fitting = (
@@ -241,19 +251,24 @@ def _validity(frame: pl.DataFrame, few: bool) -> pl.Series:
         .select(_AT, _REGION, _SIZED)
         .collect()
     )
-    if few:
-        regions, numbers = fitting.get_column(_REGION), fitting.get_column(_SIZED)
-        typed = pl.Series(
-            [
-                phonejoint.python_types(region).match(number) is not None
-                for region, number in zip(regions.to_list(), numbers.to_list(), strict=True)
-            ],
-            dtype=pl.Boolean,
-        )
+    if in_python is None:
+        by_python = fitting.clear()
     else:
-        present = fitting.get_column(_REGION).unique().sort().to_list()
-        typed = fitting.get_column(_SIZED).str.contains(phonejoint.types(tuple(present)))
-    at = fitting.get_column(_AT).filter(typed)
+        python = in_python.gather(fitting.get_column(_AT))
+        by_python, fitting = fitting.filter(python), fitting.filter(~python)
+    present = fitting.get_column(_REGION).unique().sort().to_list()
+    typed = fitting.get_column(_SIZED).str.contains(phonejoint.types(tuple(present)))
+    regions, numbers = by_python.get_column(_REGION), by_python.get_column(_SIZED)
+    typed_in_python = pl.Series(
+        [
+            phonejoint.python_types(region).match(number) is not None
+            for region, number in zip(regions.to_list(), numbers.to_list(), strict=True)
+        ],
+        dtype=pl.Boolean,
+    )
+    at = pl.concat(
+        [fitting.get_column(_AT).filter(typed), by_python.get_column(_AT).filter(typed_in_python)]
+    )
     return pl.repeat(False, frame.height, eager=True).scatter(at, True)
 
 
@@ -347,31 +362,59 @@ def _coded(digits: pl.DataFrame, default: RegionTable) -> pl.DataFrame:
     ).collect()
 
 
-def decide(digits: pl.DataFrame, region: str, few: bool = False) -> pl.DataFrame:
+def decide(digits: pl.DataFrame, region: str, *, hints: int | None = None) -> pl.DataFrame:
     """Adds ``e164`` (null: invalid) and ``_decided`` to a frame with ``_digits, _plus``.
 
-    Rows whose digits are null are left undecided. ``few``: the frame has few rows (a few
-    thousand at most), whose number types are matched in Python (see ``_validity``).
+    Rows whose digits are null are left undecided. With ``hints``, also ``hint`` and
+    ``_hint_decided``: for the rows written without a '+' and not found valid on the short
+    road, the E.164 form of '+' and their digits where that is valid, and whether this plan
+    decided it (where not, phonenumbers must be asked). They are decided with the other
+    rows, in the same plan; up to ``hints`` of them have their number types matched in
+    Python (see ``_validity``).
     """
     if not known(region):  # phonenumbers itself says what an unknown region means
         return digits.with_columns(
-            pl.lit(None, pl.String).alias(E164), pl.lit(False).alias(DECIDED)
+            pl.lit(None, pl.String).alias(E164),
+            pl.lit(False).alias(DECIDED),
+            pl.lit(None, pl.String).alias(HINT),
+            pl.lit(False).alias(HINT_DECIDED),
         )
     short = phoneown.decide(digits, region)
-    if short is None or short.null_count() == len(short):
-        return _decide(digits, region, few)
+    if short is None:
+        short = pl.repeat(None, digits.height, dtype=pl.String, eager=True)
     # The rows the short road left (every row it did not find valid) take the whole plan.
-    rest = (short.is_null() & digits.get_column(DIGITS).is_not_null()).arg_true()
-    decided = _decide(digits.select(DIGITS, PLUS).gather(rest), region, few)
+    left = short.is_null() & digits.get_column(DIGITS).is_not_null()
+    rest = (
+        digits.select(DIGITS, PLUS)
+        .with_columns(pl.lit(False).alias(_ASKED))
+        .with_row_index(_POSITION)
+        .filter(left)
+    )
+    asked = rest.head(0)
+    if hints is not None:
+        # Most invalid numbers are too short or too long to be any number with a '+'.
+        wanted = ~pl.col(PLUS) & may_be_valid_with_plus(pl.col(DIGITS))
+        asked = rest.filter(wanted).with_columns(
+            pl.lit(True).alias(PLUS), pl.lit(True).alias(_ASKED)
+        )
+    decided = _decide(pl.concat([rest, asked]), region, asked.height <= (hints or 0))
+    rows, hinted = decided.head(rest.height), decided.slice(rest.height)
+    at, hinted_at = rows.get_column(_POSITION), hinted.get_column(_POSITION)
     return digits.with_columns(
-        short.is_not_null().scatter(rest, decided.get_column(DECIDED)).alias(DECIDED),
-        short.scatter(rest, decided.get_column(E164)).alias(E164),
+        short.is_not_null().scatter(at, rows.get_column(DECIDED)).alias(DECIDED),
+        short.scatter(at, rows.get_column(E164)).alias(E164),
+        pl.repeat(None, digits.height, dtype=pl.String, eager=True)
+        .scatter(hinted_at, hinted.get_column(E164))
+        .alias(HINT),
+        pl.repeat(True, digits.height, eager=True)
+        .scatter(hinted_at, hinted.get_column(DECIDED))
+        .alias(HINT_DECIDED),
     )
 
 
-def _decide(digits: pl.DataFrame, region: str, few: bool) -> pl.DataFrame:
+def _decide(digits: pl.DataFrame, region: str, asked_in_python: bool) -> pl.DataFrame:
     frame = _coded(digits, table(region))
-    valid = _validity(frame, few)
+    valid = _validity(frame, frame.get_column(_ASKED) if asked_in_python else None)
     length = pl.col(_NSN).str.len_bytes()
     ok = pl.col(DECIDED) & ~pl.col(_BAD) & valid & length.is_between(MIN_NSN, MAX_NSN)
     e164 = pl.when(ok).then(pl.concat_str(pl.lit("+"), pl.col(_CC), pl.col(_NSN)))

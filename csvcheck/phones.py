@@ -76,7 +76,6 @@ _PLAIN_SHAPE = "_plain_shape"
 _PLAIN_COLUMN = "_plain"
 _EXTENSION_PART = "_extension_part"
 _LETTER_COUNT = "_letter_count"
-_HINT = "_hint"
 _ANSWERS = (E164, ERROR, WARNING, HINT)
 _START = re.compile("[+\uff0b\\d]")  # libphonenumber's first character of a number
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -198,32 +197,20 @@ def _classified(values: pl.Series) -> pl.DataFrame:
 
 
 FEW_HINTS = 5_000
-"""Up to this many numbers asked for a hint, their number types are matched in Python."""
+"""Up to this many numbers asked for a hint in a batch, their number types are matched in
+Python (see phonefast.decide)."""
 
 
-def _hints(frame: pl.DataFrame, region: str) -> pl.DataFrame:
-    """``_row`` and ``hint`` of the invalid numbers written without a '+': the E.164 form
-    they would have with a '+' in front, when that is valid."""
-    asked = (
-        frame.lazy()
-        .filter(
-            pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
-        )
-        .select(phonefast.ROW, _VALUE, phonefast.DIGITS, pl.lit(True).alias(phonefast.PLUS))
-        # Most invalid numbers are too short or too long to be any number with a '+'.
-        .filter(phonefast.may_be_valid_with_plus(pl.col(phonefast.DIGITS)))
-        .collect()
-    )
-    # Usually few numbers: their number types are matched in Python (see
-    # phonefast._validity); the ones the fast path leaves undecided (transform rules) are
+def _hints(frame: pl.DataFrame, region: str) -> pl.Series:
+    """The '+' hint of every row: for the invalid numbers written without a '+', the E.164
+    form they would have with a '+' in front, when that is valid."""
+    asked = pl.col(phonefast.DECIDED) & pl.col(phonefast.E164).is_null() & ~pl.col(phonefast.PLUS)
+    hint = frame.select(pl.when(asked).then(pl.col(phonefast.HINT))).to_series()
+    # The fast path decided most hints with the numbers; the rest (transform rules) are
     # asked of phonenumbers.
-    frame = phonefast.decide(asked, region, few=asked.height <= FEW_HINTS)
-    decided = pl.col(phonefast.DECIDED)
-    hints = frame.filter(decided).select(phonefast.ROW, pl.col(phonefast.E164).alias(_HINT))
-    values = frame.filter(~decided).select(phonefast.ROW, _VALUE)
-    asked_too = [_plus_hint(v, region) for v in values.get_column(_VALUE).to_list()]
-    slow = values.select(phonefast.ROW).with_columns(pl.Series(_HINT, asked_too, pl.String))
-    return pl.concat([hints.filter(pl.col(_HINT).is_not_null()), slow])
+    slow = frame.select((asked & ~pl.col(phonefast.HINT_DECIDED)).arg_true()).to_series()
+    values = frame.get_column(_VALUE).gather(slow).to_list()
+    return hint.scatter(slow, pl.Series([_plus_hint(v, region) for v in values], dtype=pl.String))
 
 
 def _slow(
@@ -249,12 +236,13 @@ def _normalize_series(
     if frame.select(plain.sum()).item() < fast_from:
         plain = pl.lit(False)
     masked = pl.when(plain).then(pl.col(phonefast.DIGITS)).alias(phonefast.DIGITS)
-    frame = phonefast.decide(frame.with_columns(masked), region)
-    hint = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-    if hints:
-        found = _hints(frame, region)
-        # Positions, not joins: a join would copy every column of the batch.
-        hint = hint.scatter(found.get_column(phonefast.ROW), found.get_column(_HINT))
+    asked = FEW_HINTS if hints else None
+    frame = phonefast.decide(frame.with_columns(masked), region, hints=asked)
+    hint = (
+        _hints(frame, region)
+        if hints
+        else pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    )
     missing, excel, e164 = pl.col(_MISSING), pl.col(_EXCEL), pl.col(phonefast.E164)
     error = pl.when(missing).then(pl.lit(MISSING)).when(excel).then(pl.lit(EXCEL))
     count = pl.col(_LETTER_COUNT)
