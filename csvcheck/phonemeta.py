@@ -9,6 +9,7 @@ regex engine runs them), anchored the way libphonenumber applies them: ``match``
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -101,7 +102,8 @@ def calling_code_pattern() -> str:
     equal to libphonenumber's shortest-first search.
     """
     codes = sorted(calling_codes())
-    if any(a != b and b.startswith(a) for a in codes for b in codes):
+    # In sorted order a code that starts another comes right before one that starts with it.
+    if any(b.startswith(a) for a, b in itertools.pairwise(codes)):
         raise RuntimeError("calling codes are not prefix-free; the fast path cannot be used")
     return f"^({'|'.join(codes)})"
 

@@ -73,3 +73,19 @@ def test_the_shipped_tables_cover_every_region_for_the_installed_phonenumbers() 
         assert sorted(data["regions"]) == sorted(phonemeta.region_keys())
     else:  # another phonenumbers: the tables are computed, and say the same
         assert phonemeta._shipped() == {}
+
+
+@pytest.mark.parametrize(
+    ("codes", "prefix_free"),
+    [({"1", "20", "211", "3"}, True), ({"1", "20", "21", "211"}, False), ({"7", "79"}, False)],
+)
+def test_calling_codes_must_be_prefix_free(
+    monkeypatch: pytest.MonkeyPatch, codes: set[str], prefix_free: bool
+) -> None:
+    monkeypatch.setattr(phonemeta, "calling_codes", lambda: frozenset(codes))
+    build = phonemeta.calling_code_pattern.__wrapped__
+    if prefix_free:
+        assert build() == f"^({'|'.join(sorted(codes))})"
+    else:
+        with pytest.raises(RuntimeError, match="prefix-free"):
+            build()
