@@ -13,7 +13,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from csvcheck import phonefast, phones, read, stream
-from csvcheck.batches import Chunk, chunks, record_end, sniff_start
+from csvcheck.batches import SAMPLE_BYTES, Chunk, chunks, record_end, sniff_start
 from csvcheck.pipeline import check_file
 from csvcheck.report import Code, Report
 from csvcheck.rules import ListType, Rules
@@ -146,6 +146,26 @@ def test_a_late_byte_the_encoding_cannot_decode_falls_back_to_memory(
     whole = check_file(path).report
     same_reports(batched, whole)
     assert batched.input.encoding == "cp1252"
+
+
+@pytest.mark.parametrize("at", ["first batch", "later batch"])
+def test_a_byte_the_encoding_cannot_decode_after_the_sample_falls_back_to_memory(
+    write_csv: WriteCsv, tmp_path: Path, at: str
+) -> None:
+    # A cp1252 byte past the sniffed sample, in the first batch or a later one, gives the
+    # in-memory answer, and no output of the batches is left behind.
+    head = master_file(40_000).encode()
+    assert len(head) > SAMPLE_BYTES
+    tail = master_file(3_000, seed=9).encode().split(b"\n", 1)[1]
+    path = write_csv(head + b"9876500000,Ren\xe9,,\n" + tail)
+    batch = len(head) + 50_000 if at == "first batch" else 200_000
+    batched = check_large(path, rules=Rules(), out_dir=tmp_path / "batched", batch_bytes=batch)
+    whole = check_file(path).write(tmp_path / "whole")
+    same_reports(batched, whole)
+    assert batched.input.encoding == "cp1252"
+    assert sorted(p.name for p in (tmp_path / "batched").iterdir()) == sorted(
+        p.name for p in (tmp_path / "whole").iterdir()
+    )
 
 
 def test_a_bom_and_latin1_are_handled_as_in_memory(write_csv: WriteCsv) -> None:
