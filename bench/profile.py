@@ -23,7 +23,16 @@ from typing import Any
 START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from csvcheck import cli, findings, phonefast, phones, pipeline, rows, stream  # noqa: E402
+from csvcheck import (  # noqa: E402
+    cli,
+    findings,
+    phonefast,
+    phoneown,
+    phones,
+    pipeline,
+    rows,
+    stream,
+)
 
 # (owner, attribute): where the caller looks the function up, so that the wrapper is used.
 STAGES: list[tuple[Any, str]] = [
@@ -34,6 +43,8 @@ STAGES: list[tuple[Any, str]] = [
     (phones, "_normalize_series"),
     (phones, "_classified"),
     (phonefast, "decide"),
+    (phoneown, "decide"),
+    (phonefast, "_decide"),
     (phones, "_hints"),
     (phones, "_slow"),
     (rows, "carry_duplicates"),
