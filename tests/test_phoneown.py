@@ -1,8 +1,9 @@
-"""The short road: the default region's own numbers in their common spellings.
+"""The short road (the default region's own numbers in their common spellings), and the
+length filter of the '+' hints: the two ways numbers skip the whole plan.
 
-Every number it decides must be phonenumbers' answer; the differential tests check the
-answers with and without it, these check what it decides and which regions it serves.
-"""
+Every number the short road decides must be phonenumbers' answer, and the filter may only
+rule out numbers phonenumbers finds invalid with a '+'; the differential tests check the
+answers with and without the short road, these check what each decides."""
 
 from __future__ import annotations
 
@@ -121,3 +122,32 @@ def test_numbers_that_start_like_a_prefix_match_phonenumbers() -> None:
             if got is not None and got != libphonenumber_e164(value, region):
                 wrong.append((value, region, got))
     assert wrong == []
+
+
+def plus_filter(digit_strings: list[str]) -> list[bool]:
+    frame = pl.DataFrame({"d": digit_strings}, schema={"d": pl.String})
+    kept = frame.select(phonefast.may_be_valid_with_plus(pl.col("d")).fill_null(False))
+    return kept.to_series().to_list()
+
+
+def test_the_plus_length_filter_keeps_every_valid_number() -> None:
+    """The hint candidates it rules out are never valid with a '+': checked on every
+    region's example numbers, with the national prefix after the code, and a digit more or
+    fewer (the lengths at the edges)."""
+    digit_strings = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        for kind in TYPES:
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            code = str(example.country_code)
+            nsn = phonenumbers.national_significant_number(example)
+            prefix = metadata.national_prefix or "0"
+            for number in (nsn, prefix + nsn, nsn + "5", nsn[:-1]):
+                digit_strings.append(code + number)
+    valid = [libphonenumber_e164("+" + d, None) is not None for d in digit_strings]
+    kept = plus_filter(digit_strings)
+    assert sum(valid) > 1000
+    assert [d for d, v, k in zip(digit_strings, valid, kept, strict=True) if v and not k] == []
+    assert kept.count(False) > len(digit_strings) / 20  # it does rule some out
