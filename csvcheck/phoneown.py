@@ -43,12 +43,12 @@ from .patternlengths import pattern_lengths
 from .phonemeta import MAX_NSN, MIN_NSN, RegionTable, table
 
 _LITERAL = re.compile(r"\^\(([0-9]+)\)$")
+# The columns of phonefast's frame (phonefast imports this module, not the other way).
 DIGITS = "_digits"
 PLUS = "_plus"
 E164 = "e164"
 _NUMBER = "_own_number"
 _FITS = "_own_fits"
-_SIZED = "_own_sized"
 
 
 @dataclass(frozen=True, slots=True)
